@@ -1,0 +1,36 @@
+# The two quick-start commands: `make run` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint worker bench clean-db
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the app with demo data at http://127.0.0.1:8000 (SQLite, filesystem queue, a local worker).
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	scripts/serve-local
+
+## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services).
+test: $(STAMP)
+	scripts/ensure-system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker: $(STAMP)
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
