@@ -48,5 +48,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email"]
     autocomplete_fields = ["area"]
     list_select_related = ["area"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),
+    )

@@ -40,17 +40,62 @@ PHONG_THO_COMMUNES: list[tuple[str, str, str]] = [
 PHONG_THO_VILLAGE_TOTAL = 170
 
 TAN_AN_TARGETS = [
-    "Thôn Trại Mũa", "Thôn Vân Cầu", "Thôn Kim Chuế", "Thôn Ứng Mộ",
-    "Thôn Tiên Liệt", "Thôn Tam Tập", "Thôn Kim Húc", "Thôn Hữu Chung",
+    "Thôn Trại Mũa",
+    "Thôn Vân Cầu",
+    "Thôn Kim Chuế",
+    "Thôn Ứng Mộ",
+    "Thôn Tiên Liệt",
+    "Thôn Tam Tập",
+    "Thôn Kim Húc",
+    "Thôn Hữu Chung",
 ]
 TAN_AN_OTHERS = [
-    "Thôn Đồng Xá", "Thôn Mỹ Cầu", "Thôn Thượng Đạt", "Thôn Lạc Dục",
-    "Thôn Phú Lương", "Thôn An Bình", "Thôn Quang Trung", "Thôn Hòa Lạc",
+    "Thôn Đồng Xá",
+    "Thôn Mỹ Cầu",
+    "Thôn Thượng Đạt",
+    "Thôn Lạc Dục",
+    "Thôn Phú Lương",
+    "Thôn An Bình",
+    "Thôn Quang Trung",
+    "Thôn Hòa Lạc",
 ]
 
 # Invented highland village names for the villages the plan does not name.
-_FIRST = ["Nà", "Nậm", "Pa", "Sin", "Seo", "Hồ", "Lả", "Phìn", "Khoa", "Huổi", "Cò", "Cang", "Sì", "Lao", "Xín", "Chin"]
-_SECOND = ["Cai", "Chải", "Sả", "Lùng", "Pho", "Lìn", "Sáng", "Chồ", "Phình", "Mìn", "Chù", "Khèn", "Pả", "Lếch", "Tra"]
+_FIRST = [
+    "Nà",
+    "Nậm",
+    "Pa",
+    "Sin",
+    "Seo",
+    "Hồ",
+    "Lả",
+    "Phìn",
+    "Khoa",
+    "Huổi",
+    "Cò",
+    "Cang",
+    "Sì",
+    "Lao",
+    "Xín",
+    "Chin",
+]
+_SECOND = [
+    "Cai",
+    "Chải",
+    "Sả",
+    "Lùng",
+    "Pho",
+    "Lìn",
+    "Sáng",
+    "Chồ",
+    "Phình",
+    "Mìn",
+    "Chù",
+    "Khèn",
+    "Pả",
+    "Lếch",
+    "Tra",
+]
 
 
 def _invented_village_names():
@@ -62,7 +107,9 @@ def _invented_village_names():
 def load() -> dict[str, Area]:
     """Create the demo units (idempotent) and return the ones other demo loaders need."""
     lai_chau = ensure_area(level=Level.PROVINCE, kind="tỉnh", name="Tỉnh Lai Châu", parent=None, code="12")
-    phong_tho = ensure_area(level=Level.DISTRICT, kind="huyện", name="Huyện Phong Thổ", parent=lai_chau, is_demo=True)
+    phong_tho = ensure_area(
+        level=Level.DISTRICT, kind="huyện", name="Huyện Phong Thổ", parent=lai_chau, is_demo=True
+    )
     names = _invented_village_names()
     used: set[str] = set()
     per_commune = PHONG_THO_VILLAGE_TOTAL // len(PHONG_THO_COMMUNES)
@@ -86,7 +133,9 @@ def load() -> dict[str, Area]:
                 kind_word = "tổ dân phố"
             ensure_area(level=Level.VILLAGE, kind=kind_word, name=village_name, parent=commune, is_demo=True)
 
-    hai_phong = ensure_area(level=Level.PROVINCE, kind="thành phố", name="Thành phố Hải Phòng", parent=None, code="31")
+    hai_phong = ensure_area(
+        level=Level.PROVINCE, kind="thành phố", name="Thành phố Hải Phòng", parent=None, code="31"
+    )
     tan_an = ensure_area(level=Level.COMMUNE, kind="xã", name="Xã Tân An", parent=hai_phong, code="11167")
     for village_name in TAN_AN_TARGETS + TAN_AN_OTHERS:
         ensure_area(level=Level.VILLAGE, kind="thôn", name=village_name, parent=tan_an, is_demo=True)
@@ -107,7 +156,8 @@ def _classify(units: dict[str, Area]) -> None:
         ("Xã Tân An", DrugClass.LESS_COMPLEX),
     ]:
         AreaClassification.objects.get_or_create(
-            area=units[name], valid_from=plan_date,
+            area=units[name],
+            valid_from=plan_date,
             defaults={"drug_class": drug_class, "basis": "Kết quả rà soát, phân loại năm 2024 (minh họa)"},
         )
 
@@ -124,7 +174,13 @@ DEMO_USERS: list[tuple[str, str, str, str, str]] = [
     ("cat_laichau", Role.PROVINCE_OBSERVER, "lai_chau", "Trần Quốc Bảo", "Phó Giám đốc Công an tỉnh"),
     ("cax_tanan", Role.COMMUNE_POLICE, "Xã Tân An", "Vũ Văn Long", "Trưởng Công an xã"),
     ("ctx_tanan", Role.COMMUNE_CHAIR, "Xã Tân An", "Đỗ Thị Hạnh", "Chủ tịch UBND xã"),
-    ("catp_haiphong", Role.APPRAISING_POLICE, "hai_phong", "Bùi Mạnh Cường", "Trưởng phòng PC04 Công an thành phố"),
+    (
+        "catp_haiphong",
+        Role.APPRAISING_POLICE,
+        "hai_phong",
+        "Bùi Mạnh Cường",
+        "Trưởng phòng PC04 Công an thành phố",
+    ),
     ("cttp_haiphong", Role.DECIDING_CHAIR, "hai_phong", "Ngô Quang Vinh", "Chủ tịch UBND thành phố"),
 ]
 

@@ -53,7 +53,9 @@ class Area(models.Model):
         help_text="Từ chỉ loại đơn vị: tỉnh, thành phố, huyện, xã, phường, thị trấn, đặc khu, thôn, bản, "
         "tổ dân phố…",
     )
-    name = models.CharField("tên", max_length=200, help_text="Tên đầy đủ kèm loại đơn vị, ví dụ “Bản Co Muông”.")
+    name = models.CharField(
+        "tên", max_length=200, help_text="Tên đầy đủ kèm loại đơn vị, ví dụ “Bản Co Muông”."
+    )
     code = models.CharField(
         "mã đơn vị hành chính",
         max_length=10,
@@ -88,7 +90,8 @@ class Area(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(parent__isnull=True) | models.Q(level__in=["district", "commune", "village"]),
+                condition=models.Q(parent__isnull=True)
+                | models.Q(level__in=["district", "commune", "village"]),
                 name="area_only_provinces_are_roots_check",
                 violation_error_message="Chỉ đơn vị cấp tỉnh không có đơn vị cấp trên.",
             ),
@@ -101,22 +104,6 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("areas:detail", args=[self.pk])
-
-    def clean(self) -> None:
-        allowed = ALLOWED_PARENT_LEVELS.get(self.level, ())
-        if self.parent is None and allowed:
-            raise ValidationError({"parent": "Đơn vị này phải có đơn vị cấp trên."})
-        if self.parent is not None and self.parent.level not in allowed:
-            raise ValidationError(
-                {"parent": f"{self.get_level_display()} không thể trực thuộc {self.parent.get_level_display().lower()}."}
-            )
-        if self.pk and self.parent_id and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": "Không thể chọn đơn vị cấp dưới của chính nó làm cấp trên."})
-        if self.closed_on and self.established_on and self.closed_on < self.established_on:
-            raise ValidationError({"closed_on": "Ngày giải thể không thể trước ngày thành lập."})
 
     def save(self, *args, **kwargs) -> None:
         # The path is storage, not a business rule: it must follow the parent on every save,
@@ -131,6 +118,24 @@ class Area(models.Model):
                 self.path = new_path
                 if old_path:
                     self._move_descendants(old_path, new_path)
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        allowed = ALLOWED_PARENT_LEVELS.get(self.level, ())
+        if self.parent is None and allowed:
+            raise ValidationError({"parent": "Đơn vị này phải có đơn vị cấp trên."})
+        if self.parent is not None and self.parent.level not in allowed:
+            raise ValidationError(
+                {
+                    "parent": f"{self.get_level_display()} không thể trực thuộc {self.parent.get_level_display().lower()}."
+                }
+            )
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": "Không thể chọn đơn vị cấp dưới của chính nó làm cấp trên."})
+        if self.closed_on and self.established_on and self.closed_on < self.established_on:
+            raise ValidationError({"closed_on": "Ngày giải thể không thể trước ngày thành lập."})
 
     @staticmethod
     def _move_descendants(old_path: str, new_path: str) -> None:
@@ -175,7 +180,9 @@ class AreaSuccession(models.Model):
     successor = models.ForeignKey(
         Area, verbose_name="đơn vị kế thừa", on_delete=models.PROTECT, related_name="successions_in"
     )
-    kind = models.CharField("hình thức", max_length=10, choices=SuccessionKind.choices, default=SuccessionKind.MERGE)
+    kind = models.CharField(
+        "hình thức", max_length=10, choices=SuccessionKind.choices, default=SuccessionKind.MERGE
+    )
     effective_on = models.DateField("ngày có hiệu lực")
     basis = models.CharField("văn bản căn cứ", max_length=255, blank=True)
 
@@ -210,7 +217,9 @@ class DrugClass(models.TextChoices):
 class AreaClassification(models.Model):
     """The drug-situation class of a unit from a date, with the document it rests on."""
 
-    area = models.ForeignKey(Area, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="classifications")
+    area = models.ForeignKey(
+        Area, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="classifications"
+    )
     drug_class = models.CharField("phân loại", max_length=20, choices=DrugClass.choices)
     valid_from = models.DateField("từ ngày")
     basis = models.CharField("văn bản căn cứ", max_length=255, blank=True)
@@ -279,7 +288,11 @@ class User(AbstractUser):
         if self.role and self.area_id is None:
             raise ValidationError({"area": "Người dùng có vai trò phải gắn với một đơn vị."})
         if self.role and self.area is not None and self.area.level not in ROLE_LEVELS[self.role]:
-            raise ValidationError({"area": f"Vai trò “{self.get_role_display()}” không gắn với {self.area.get_level_display().lower()}."})
+            raise ValidationError(
+                {
+                    "area": f"Vai trò “{self.get_role_display()}” không gắn với {self.area.get_level_display().lower()}."
+                }
+            )
 
     @property
     def display_name(self) -> str:

@@ -37,7 +37,9 @@ def import_divisions() -> dict[str, ImportResult]:
 
     data = json.loads(NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
     results = {"provinces": ImportResult(), "communes": ImportResult()}
-    existing = {a.code: a for a in Area.objects.filter(code__isnull=False, level__in=[Level.PROVINCE, Level.COMMUNE])}
+    existing = {
+        a.code: a for a in Area.objects.filter(code__isnull=False, level__in=[Level.PROVINCE, Level.COMMUNE])
+    }
     for province_data in data:
         code = f"{province_data['code']:02d}"
         province = _upsert(
@@ -62,7 +64,9 @@ def import_divisions() -> dict[str, ImportResult]:
     return results
 
 
-def _upsert(existing: dict, result: ImportResult, *, code: str, level: str, kind: str, name: str, parent: Area | None) -> Area:
+def _upsert(
+    existing: dict, result: ImportResult, *, code: str, level: str, kind: str, name: str, parent: Area | None
+) -> Area:
     area = existing.get(code)
     if area is None:
         area = Area(code=code, level=level, kind=kind, name=name, parent=parent)
@@ -71,8 +75,10 @@ def _upsert(existing: dict, result: ImportResult, *, code: str, level: str, kind
         result.created += 1
         return area
     # A commune already placed under a district (pre-2025 shape) keeps its place.
-    keep_parent = parent is None or area.parent_id == parent.pk or (
-        area.parent is not None and area.parent.level == Level.DISTRICT
+    keep_parent = (
+        parent is None
+        or area.parent_id == parent.pk
+        or (area.parent is not None and area.parent.level == Level.DISTRICT)
     )
     if area.name == name and area.kind == kind and keep_parent:
         result.unchanged += 1
@@ -85,8 +91,9 @@ def _upsert(existing: dict, result: ImportResult, *, code: str, level: str, kind
     return area
 
 
-def ensure_area(*, level: str, kind: str, name: str, parent: Area | None, code: str | None = None,
-                is_demo: bool = False) -> Area:
+def ensure_area(
+    *, level: str, kind: str, name: str, parent: Area | None, code: str | None = None, is_demo: bool = False
+) -> Area:
     """The unit with this code (or this name under this parent), created if missing."""
     if code:
         area = Area.objects.filter(code=code).first()
@@ -100,8 +107,9 @@ def ensure_area(*, level: str, kind: str, name: str, parent: Area | None, code: 
 
 
 @transaction.atomic
-def close_area(*, area: Area, on: dt.date, successors: list[Area], kind: str = SuccessionKind.MERGE,
-               basis: str = "") -> list[AreaSuccession]:
+def close_area(
+    *, area: Area, on: dt.date, successors: list[Area], kind: str = SuccessionKind.MERGE, basis: str = ""
+) -> list[AreaSuccession]:
     """Close `area` on `on` and record who takes over. Its records stay attached to it; the
     jurisdiction gate shows them to everyone who sees a successor."""
     if not successors:

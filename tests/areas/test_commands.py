@@ -29,8 +29,13 @@ def test_load_demo_builds_both_shapes_and_every_role_and_is_idempotent(db, capsy
     assert tan_an.parent.level == Level.PROVINCE
     assert tan_an.children.count() == 16
     assert set(User.objects.exclude(role="").values_list("role", flat=True)) == {
-        "commune_police", "commune_chair", "appraising_police", "labour_affairs", "health",
-        "deciding_chair", "province_observer",
+        "commune_police",
+        "commune_chair",
+        "appraising_police",
+        "labour_affairs",
+        "health",
+        "deciding_chair",
+        "province_observer",
     }
     assert "cax_hoangthen" in capsys.readouterr().out
 

@@ -24,7 +24,18 @@ EXPECTED_VISIBLE = {
     "city_police": {"hai_phong", "tan_an", "trai_mua"},
     "city_chair": {"hai_phong", "tan_an", "trai_mua"},
 }
-UNITS = ["lai_chau", "phong_tho", "hoang_then", "ta_leng", "ho_sao", "muong_so", "co_muong", "hai_phong", "tan_an", "trai_mua"]
+UNITS = [
+    "lai_chau",
+    "phong_tho",
+    "hoang_then",
+    "ta_leng",
+    "ho_sao",
+    "muong_so",
+    "co_muong",
+    "hai_phong",
+    "tan_an",
+    "trai_mua",
+]
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
@@ -68,7 +79,9 @@ def test_closed_commune_stays_reachable_from_its_successor(tree, people):
     """A village recognised under a commune that was later merged shows under the successor."""
     merged_into = AreaFactory(level="commune", kind="xã", name="Xã Phong Thổ mới", parent=tree.lai_chau)
     successor_police = UserFactory(username="cax_moi", role="commune_police", area=merged_into)
-    close_area(area=tree.hoang_then, on=dt.date(2025, 7, 1), successors=[merged_into], basis="NQ 1670/NQ-UBTVQH15")
+    close_area(
+        area=tree.hoang_then, on=dt.date(2025, 7, 1), successors=[merged_into], basis="NQ 1670/NQ-UBTVQH15"
+    )
 
     visible = set(Area.objects.visible_to(successor_police).values_list("name", flat=True))
     assert {"Xã Phong Thổ mới", "Xã Hoang Thèn", "Bản Tả Lèng", "Bản Hô Sáo"} <= visible

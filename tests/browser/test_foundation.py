@@ -3,7 +3,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_commune_police_signs_in_and_opens_their_commune(tree, people, page, sign_in, screenshot, live_server):
+def test_commune_police_signs_in_and_opens_their_commune(
+    tree, people, page, sign_in, screenshot, live_server
+):
     sign_in("cax")
     screenshot("home-commune-police")
     assert page.get_by_role("heading", name="Việc cần xử lý").is_visible()

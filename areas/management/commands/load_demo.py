@@ -28,7 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa."))
         self.stdout.write("")
         self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {settings.DEMO_PASSWORD}):")
-        for username, role, unit_key, full_name, _position in area_demo.DEMO_USERS:
+        for username, role, unit_key, _full_name, _position in area_demo.DEMO_USERS:
             unit = units[unit_key]
             self.stdout.write(f"  {username:<17} {role.label} — {unit}")
         self.stdout.write(f"  {'admin':<17} Quản trị hệ thống")
