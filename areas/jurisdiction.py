@@ -20,8 +20,6 @@ from django.http import Http404
 if TYPE_CHECKING:
     from .models import Area, User
 
-NOTHING = "\x00"  # a prefix no path starts with
-
 
 def jurisdiction_paths(user: Any) -> tuple[str, ...]:
     """The path prefixes of everything `user` may see; cached on the user object for the request."""
@@ -60,7 +58,7 @@ def _with_predecessors(root_path: str) -> tuple[str, ...]:
 
 
 def _prefix_q(prefixes: list[str] | tuple[str, ...], lookup: str) -> models.Q:
-    q = models.Q(**{f"{lookup}__startswith": NOTHING})
+    q = models.Q(pk__in=[])  # matches nothing: no prefixes, no rows
     for prefix in prefixes:
         q |= models.Q(**{f"{lookup}__startswith": prefix})
     return q

@@ -1,0 +1,724 @@
+"""The registers the criteria are computed from (domain brief §3).
+
+Every fact that changes over time carries its own dates (a status from/to, a file opened/closed,
+a treatment start/end, a point found/eliminated), so the state of a unit on any past date can be
+computed. Every register keeps a change history (who, when, before, after) through
+django-simple-history, and is reached only through `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from areas.jurisdiction import JurisdictionQuerySet
+from areas.models import Area
+
+from .text import mask_cccd, normalise_name
+
+VILLAGE_ONLY = {"level": "village"}
+
+cccd_validator = RegexValidator(r"^\d{12}$", "Số CCCD phải gồm đúng 12 chữ số.")
+
+
+def not_in_future(value: dt.date) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError("Ngày không được sau ngày hôm nay.")
+
+
+def check_period(
+    start: dt.date | None, end: dt.date | None, end_field: str, label: str = "Ngày kết thúc"
+) -> None:
+    if start and end and end < start:
+        raise ValidationError({end_field: f"{label} không được trước ngày bắt đầu."})
+
+
+class VillageQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "village__path"
+
+
+class Register(models.Model):
+    """Fields every register record has."""
+
+    is_demo = models.BooleanField("dữ liệu minh họa", default=False, editable=False)
+    note = models.TextField("ghi chú", blank=True)
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+    updated_at = models.DateTimeField("ngày cập nhật", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# ---------------------------------------------------------------- persons and their history
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class ResidenceType(models.TextChoices):
+    PERMANENT = "permanent", "Thường trú"
+    TEMPORARY = "temporary", "Tạm trú"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", "Có mặt tại địa phương"
+    ABSENT = "absent", "Vắng mặt"
+    IN_REHAB = "in_rehab", "Đang cai nghiện tập trung"
+    IN_PRISON = "in_prison", "Đang chấp hành án"
+    UNKNOWN = "unknown", "Không rõ nơi ở"
+
+
+class PersonQuerySet(VillageQuerySet):
+    pass
+
+
+class Person(Register):
+    full_name = models.CharField("họ và tên", max_length=150)
+    name_search = models.CharField(max_length=150, editable=False, db_index=True)
+    birth_date = models.DateField("ngày sinh", validators=[not_in_future])
+    sex = models.CharField("giới tính", max_length=10, choices=Sex.choices)
+    cccd = models.CharField(
+        "số CCCD",
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[cccd_validator],
+        help_text="Căn cước công dân, 12 chữ số (nếu có).",
+        error_messages={"unique": "Số CCCD này đã có trong sổ theo dõi."},
+    )
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản nơi cư trú",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    residence_type = models.CharField("loại cư trú", max_length=10, choices=ResidenceType.choices)
+    resident_since = models.DateField(
+        "cư trú từ ngày",
+        validators=[not_in_future],
+        help_text="Ngày bắt đầu thường trú / tạm trú tại địa bàn (để tính thời gian cư trú từ 03 tháng).",
+    )
+    presence = models.CharField(
+        "tình trạng có mặt", max_length=10, choices=Presence.choices, default=Presence.PRESENT
+    )
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_search"])
+
+    class Meta:
+        verbose_name = "đối tượng"
+        verbose_name_plural = "đối tượng"
+        ordering = ["name_search", "birth_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_search", "birth_date", "village"],
+                name="person_unique_name_birth_village",
+                violation_error_message="Đã có người cùng họ tên, ngày sinh ở thôn, bản này.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived search column (accents stripped), kept beside the name it comes from.
+        self.name_search = normalise_name(self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("subjects:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.birth_date and self.resident_since and self.resident_since < self.birth_date:
+            raise ValidationError({"resident_since": "Ngày cư trú không được trước ngày sinh."})
+
+    @property
+    def masked_cccd(self) -> str:
+        return mask_cccd(self.cccd)
+
+
+class PersonRecordQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "person__village__path"
+
+
+class StatusKind(models.TextChoices):
+    USER = "user", "Người sử dụng trái phép chất ma túy"
+    ADDICT = "addict", "Người nghiện ma túy"
+    POST_REHAB = "post_rehab", "Người sau cai nghiện"
+    SUSPECTED = "suspected", "Người có căn cứ nghi sử dụng"
+    PSYCHOSIS = "psychosis", "Có biểu hiện loạn thần (“ngáo đá”)"
+    OFFENDER = "offender", "Đối tượng phạm tội về ma túy"
+    RELEASED = "released", "Chấp hành xong án phạt tù về ma túy"
+
+
+class PersonStatus(Register):
+    """One status of a person over a period; a person may hold several at once."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="statuses"
+    )
+    kind = models.CharField("diện", max_length=12, choices=StatusKind.choices)
+    start_date = models.DateField(
+        "từ ngày",
+        validators=[not_in_future],
+        help_text="Với người nghiện: ngày xác định tình trạng nghiện.",
+    )
+    end_date = models.DateField("đến ngày", null=True, blank=True, validators=[not_in_future])
+    basis = models.CharField("căn cứ xác định", max_length=255, blank=True)
+
+    objects = PersonRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "diện quản lý"
+        verbose_name_plural = "diện quản lý"
+        ordering = ["person", "start_date"]
+        indexes = [models.Index(fields=["kind", "start_date", "end_date"], name="status_kind_period_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="status_end_after_start_check",
+                violation_error_message="Ngày kết thúc không được trước ngày bắt đầu.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        check_period(self.start_date, self.end_date, "end_date")
+
+
+class FileKind(models.TextChoices):
+    USER = "user", "Người sử dụng trái phép chất ma túy"
+    ADDICT = "addict", "Người nghiện ma túy"
+    POST_REHAB = "post_rehab", "Người sau cai nghiện"
+
+
+class ManagementFile(Register):
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField("loại hồ sơ", max_length=12, choices=FileKind.choices)
+    opened_on = models.DateField("ngày lập", validators=[not_in_future])
+    closed_on = models.DateField("ngày kết thúc quản lý", null=True, blank=True, validators=[not_in_future])
+    responsible = models.CharField(
+        "người / tổ chức được giao quản lý",
+        max_length=200,
+        help_text="Cán bộ phụ trách hoặc gia đình, đoàn thể được giao giúp đỡ, theo dõi.",
+    )
+
+    objects = PersonRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "hồ sơ quản lý"
+        verbose_name_plural = "hồ sơ quản lý"
+        ordering = ["person", "opened_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="file_closed_after_opened_check",
+                violation_error_message="Ngày kết thúc quản lý không được trước ngày lập hồ sơ.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Hồ sơ quản lý {self.get_kind_display().lower()} ({self.opened_on:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        check_period(self.opened_on, self.closed_on, "closed_on", "Ngày kết thúc quản lý")
+
+
+class TreatmentKind(models.TextChoices):
+    VOLUNTARY_COMMUNITY = "voluntary_community", "Cai nghiện tự nguyện tại gia đình, cộng đồng"
+    VOLUNTARY_FACILITY = "voluntary_facility", "Cai nghiện tự nguyện tại cơ sở"
+    COMPULSORY = "compulsory", "Cai nghiện bắt buộc tại cơ sở"
+    SUBSTITUTION = "substitution", "Điều trị thay thế (Methadone / Buprenorphine)"
+
+
+class Medication(models.TextChoices):
+    METHADONE = "methadone", "Methadone"
+    BUPRENORPHINE = "buprenorphine", "Buprenorphine"
+
+
+class Treatment(Register):
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="treatments"
+    )
+    kind = models.CharField("hình thức", max_length=20, choices=TreatmentKind.choices)
+    medication = models.CharField(
+        "thuốc thay thế",
+        max_length=15,
+        choices=Medication.choices,
+        blank=True,
+        help_text="Chỉ với điều trị thay thế.",
+    )
+    start_date = models.DateField("ngày bắt đầu", validators=[not_in_future])
+    end_date = models.DateField("ngày kết thúc", null=True, blank=True, validators=[not_in_future])
+    facility = models.CharField("cơ sở điều trị / cấp phát thuốc", max_length=200, blank=True)
+    complies_with_rules = models.BooleanField(
+        "chấp hành tốt nội quy",
+        null=True,
+        blank=True,
+        help_text="Chấp hành tốt nội quy của cơ sở điều trị, cơ sở cấp phát thuốc.",
+    )
+    uses_other_drugs = models.BooleanField("có sử dụng chất ma túy khác", null=True, blank=True)
+
+    objects = PersonRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cai nghiện / điều trị"
+        verbose_name_plural = "cai nghiện / điều trị"
+        ordering = ["person", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="treatment_end_after_start_check",
+                violation_error_message="Ngày kết thúc không được trước ngày bắt đầu.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        check_period(self.start_date, self.end_date, "end_date")
+        if self.kind == TreatmentKind.SUBSTITUTION and not self.medication:
+            raise ValidationError(
+                {"medication": "Điều trị thay thế phải ghi rõ thuốc (Methadone hoặc Buprenorphine)."}
+            )
+        if self.kind != TreatmentKind.SUBSTITUTION and self.medication:
+            raise ValidationError({"medication": "Chỉ ghi thuốc thay thế với hình thức điều trị thay thế."})
+
+
+class TestResult(models.TextChoices):
+    POSITIVE = "positive", "Dương tính"
+    NEGATIVE = "negative", "Âm tính"
+
+
+class TestMethod(models.TextChoices):
+    KIT = "kit", "Que thử (test nhanh)"
+    LAB = "lab", "Xét nghiệm tại phòng thí nghiệm"
+
+
+class TestReason(models.TextChoices):
+    PERIODIC = "periodic", "Định kỳ"
+    SUDDEN = "sudden", "Đột xuất"
+    SUSPICION = "suspicion", "Có căn cứ nghi sử dụng"
+    OTHER = "other", "Khác"
+
+
+class DrugTest(Register):
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="tests"
+    )
+    tested_on = models.DateField("ngày xét nghiệm", validators=[not_in_future])
+    result = models.CharField("kết quả", max_length=10, choices=TestResult.choices)
+    substance = models.CharField(
+        "chất ma túy", max_length=100, blank=True, help_text="Ví dụ: Heroin, Methamphetamine (MET), cần sa."
+    )
+    method = models.CharField("phương pháp", max_length=5, choices=TestMethod.choices, default=TestMethod.KIT)
+    reason = models.CharField("lý do", max_length=10, choices=TestReason.choices, default=TestReason.PERIODIC)
+
+    objects = PersonRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "xét nghiệm chất ma túy"
+        verbose_name_plural = "xét nghiệm chất ma túy"
+        ordering = ["person", "-tested_on"]
+        indexes = [models.Index(fields=["person", "tested_on"], name="drugtest_person_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=["positive", "negative"]),
+                name="drugtest_result_valid_check",
+                violation_error_message="Kết quả xét nghiệm chỉ là dương tính hoặc âm tính.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Xét nghiệm {self.tested_on:%d/%m/%Y}: {self.get_result_display()}"
+
+
+# ---------------------------------------------------------------- places, groups, cases
+
+
+class PointKind(models.TextChoices):
+    HOTSPOT = "hotspot", "Tụ điểm"
+    COMPLEX = "complex", "Điểm phức tạp"
+    AT_RISK = "at_risk", "Điểm có nguy cơ phức tạp"
+    RETAIL = "retail", "Điểm bán lẻ"
+    ORGANISING = "organising", "Điểm tổ chức, chứa chấp sử dụng"
+
+
+class DrugPoint(Register):
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản",
+        on_delete=models.PROTECT,
+        related_name="drug_points",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    kind = models.CharField("loại", max_length=12, choices=PointKind.choices)
+    description = models.CharField("mô tả, vị trí", max_length=255)
+    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
+    eliminated_on = models.DateField("ngày triệt xóa", null=True, blank=True, validators=[not_in_future])
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "điểm, tụ điểm ma túy"
+        verbose_name_plural = "điểm, tụ điểm ma túy"
+        ordering = ["-found_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=models.F("found_on")),
+                name="point_eliminated_after_found_check",
+                violation_error_message="Ngày triệt xóa không được trước ngày phát hiện.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"
+
+    def clean(self) -> None:
+        check_period(self.found_on, self.eliminated_on, "eliminated_on", "Ngày triệt xóa")
+
+
+class GroupKind(models.TextChoices):
+    GROUP = "group", "Ổ nhóm"
+    NETWORK = "network", "Đường dây"
+
+
+class CriminalGroup(Register):
+    village = models.ForeignKey(
+        Area,
+        verbose_name="địa bàn hoạt động",
+        on_delete=models.PROTECT,
+        related_name="criminal_groups",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    kind = models.CharField("loại", max_length=10, choices=GroupKind.choices)
+    name = models.CharField("tên gọi / mô tả", max_length=200)
+    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
+    dismantled_on = models.DateField("ngày triệt phá", null=True, blank=True, validators=[not_in_future])
+    members = models.ManyToManyField(
+        Person, verbose_name="thành viên", blank=True, related_name="criminal_groups"
+    )
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = "ổ nhóm, đường dây"
+        verbose_name_plural = "ổ nhóm, đường dây"
+        ordering = ["-found_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dismantled_on__isnull=True) | Q(dismantled_on__gte=models.F("found_on")),
+                name="group_dismantled_after_found_check",
+                violation_error_message="Ngày triệt phá không được trước ngày phát hiện.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        check_period(self.found_on, self.dismantled_on, "dismantled_on", "Ngày triệt phá")
+
+
+class CaseKind(models.TextChoices):
+    CRIMINAL = "criminal", "Vụ án"
+    INCIDENT = "incident", "Vụ việc"
+
+
+class Severity(models.TextChoices):
+    LESS_SERIOUS = "less_serious", "Ít nghiêm trọng"
+    SERIOUS = "serious", "Nghiêm trọng"
+    VERY_SERIOUS = "very_serious", "Rất nghiêm trọng"
+    PARTICULARLY_SERIOUS = "particularly_serious", "Đặc biệt nghiêm trọng"
+
+
+class DrugCase(Register):
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản xảy ra",
+        on_delete=models.PROTECT,
+        related_name="drug_cases",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    kind = models.CharField("loại", max_length=10, choices=CaseKind.choices)
+    occurred_on = models.DateField("ngày xảy ra", validators=[not_in_future])
+    severity = models.CharField("mức độ", max_length=25, choices=Severity.choices)
+    summary = models.CharField("tóm tắt", max_length=255)
+    persons = models.ManyToManyField(
+        Person, verbose_name="đối tượng liên quan", blank=True, related_name="cases"
+    )
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[persons])
+
+    class Meta:
+        verbose_name = "vụ án, vụ việc về ma túy"
+        verbose_name_plural = "vụ án, vụ việc về ma túy"
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}: {self.summary}"
+
+
+class Plant(models.TextChoices):
+    POPPY = "poppy", "Cây thuốc phiện"
+    CANNABIS = "cannabis", "Cây cần sa"
+    OTHER = "other", "Cây khác có chứa chất ma túy"
+
+
+class CultivationIncident(Register):
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản",
+        on_delete=models.PROTECT,
+        related_name="cultivation_incidents",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    plant = models.CharField("loại cây", max_length=10, choices=Plant.choices)
+    season = models.CharField(
+        "niên vụ",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}-\d{4}$", "Niên vụ ghi theo dạng 2018-2019.")],
+        help_text="Ví dụ: 2018-2019.",
+    )
+    area_m2 = models.DecimalField(
+        "diện tích (m²)",
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    plant_count = models.PositiveIntegerField("số cây", null=True, blank=True)
+    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
+    eradicated_on = models.DateField("ngày phá nhổ", null=True, blank=True, validators=[not_in_future])
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vụ trồng cây có chứa chất ma túy"
+        verbose_name_plural = "vụ trồng cây có chứa chất ma túy"
+        ordering = ["-found_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eradicated_on__isnull=True) | Q(eradicated_on__gte=models.F("found_on")),
+                name="cultivation_eradicated_after_found_check",
+                violation_error_message="Ngày phá nhổ không được trước ngày phát hiện.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_plant_display()} ({self.found_on:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        check_period(self.found_on, self.eradicated_on, "eradicated_on", "Ngày phá nhổ")
+        if self.area_m2 is None and self.plant_count is None:
+            raise ValidationError("Ghi diện tích hoặc số cây phát hiện.")
+
+
+# ---------------------------------------------------------------- village-wide facts
+
+
+class CommitmentKind(models.TextChoices):
+    DRUG_FREE = "drug_free", "Cam kết không phạm tội, không tham gia tệ nạn ma túy"
+    NO_POPPY = "no_poppy", "Cam kết không trồng cây thuốc phiện"
+
+
+class HouseholdCommitment(Register):
+    """The commitment count of a village as of a date."""
+
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản",
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    kind = models.CharField(
+        "loại cam kết", max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.DRUG_FREE
+    )
+    as_of = models.DateField("số liệu tính đến ngày", validators=[not_in_future])
+    households = models.PositiveIntegerField("tổng số hộ")
+    signed = models.PositiveIntegerField("số hộ đã ký cam kết")
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cam kết của hộ gia đình"
+        verbose_name_plural = "cam kết của hộ gia đình"
+        ordering = ["village", "-as_of"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed__lte=models.F("households")),
+                name="commitment_signed_not_above_households_check",
+                violation_error_message="Số hộ đã ký không được lớn hơn tổng số hộ.",
+            ),
+            models.UniqueConstraint(
+                fields=["village", "kind", "as_of"],
+                name="commitment_one_count_per_day",
+                violation_error_message="Thôn, bản đã có số liệu cam kết loại này tại ngày này.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signed}/{self.households} hộ ({self.as_of:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        if self.signed is not None and self.households is not None and self.signed > self.households:
+            raise ValidationError({"signed": "Số hộ đã ký không được lớn hơn tổng số hộ."})
+
+
+class BoardKind(models.TextChoices):
+    HOTLINE = "hotline", "Bảng niêm yết số điện thoại đường dây nóng"
+    MAILBOX = "mailbox", "Hòm thư tố giác tội phạm"
+
+
+class HotlineBoard(Register):
+    village = models.ForeignKey(
+        Area,
+        verbose_name="thôn, bản",
+        on_delete=models.PROTECT,
+        related_name="boards",
+        limit_choices_to=VILLAGE_ONLY,
+    )
+    kind = models.CharField("loại", max_length=10, choices=BoardKind.choices)
+    location = models.CharField("vị trí đặt", max_length=200)
+    installed_on = models.DateField("ngày lắp đặt", validators=[not_in_future])
+    removed_on = models.DateField("ngày gỡ bỏ", null=True, blank=True, validators=[not_in_future])
+
+    objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bảng đường dây nóng, hòm thư tố giác"
+        verbose_name_plural = "bảng đường dây nóng, hòm thư tố giác"
+        ordering = ["village", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.location}"
+
+    def clean(self) -> None:
+        check_period(self.installed_on, self.removed_on, "removed_on", "Ngày gỡ bỏ")
+
+
+class ModelKind(models.TextChoices):
+    FAMILY = "family", "Gia đình không ma túy"
+    CLAN = "clan", "Dòng họ không ma túy"
+    PARISH = "parish", "Giáo họ không ma túy"
+    SCHOOL = "school", "Trường học không ma túy"
+    YOUTH = "youth", "Chi đoàn không ma túy"
+    RESIDENTIAL = "residential", "Khu dân cư / thôn không ma túy"
+    AFTERCARE = "aftercare", "Hỗ trợ người sau cai nghiện"
+    OTHER = "other", "Mô hình khác"
+
+
+class PreventionModelQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "area__path"
+
+
+class PreventionModel(Register):
+    area = models.ForeignKey(
+        Area,
+        verbose_name="địa bàn",
+        on_delete=models.PROTECT,
+        related_name="prevention_models",
+        limit_choices_to={"level__in": ["village", "commune"]},
+        help_text="Thôn, bản hoặc xã nơi mô hình hoạt động.",
+    )
+    name = models.CharField("tên mô hình", max_length=200)
+    kind = models.CharField("loại mô hình", max_length=12, choices=ModelKind.choices)
+    lead_organisation = models.CharField("tổ chức chủ trì", max_length=200)
+    established_on = models.DateField("ngày thành lập", validators=[not_in_future])
+    is_active = models.BooleanField("đang duy trì hoạt động", default=True)
+    ended_on = models.DateField("ngày ngừng hoạt động", null=True, blank=True, validators=[not_in_future])
+    last_evaluated_on = models.DateField(
+        "ngày đánh giá gần nhất", null=True, blank=True, validators=[not_in_future]
+    )
+    evaluated_effective = models.BooleanField("đánh giá hoạt động hiệu quả", null=True, blank=True)
+
+    objects = PreventionModelQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mô hình phòng, chống ma túy"
+        verbose_name_plural = "mô hình phòng, chống ma túy"
+        ordering = ["area", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        check_period(self.established_on, self.ended_on, "ended_on", "Ngày ngừng hoạt động")
+        if self.ended_on and self.is_active:
+            raise ValidationError({"is_active": "Mô hình đã ngừng hoạt động không thể đang duy trì."})
+
+
+# ---------------------------------------------------------------- who read what
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Xem hồ sơ"
+    EXPORT = "export", "Xuất dữ liệu"
+    IMPORT = "import", "Nhập dữ liệu"
+    HISTORY = "history", "Xem lịch sử thay đổi"
+
+
+class AccessLogQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "area__path"
+
+
+class AccessLog(models.Model):
+    """Every read of a person's record and every export: who, when, what, from where.
+    `description` names the record or list by id and filter, never by a person's data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người truy cập", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
+    action = models.CharField("thao tác", max_length=10, choices=AccessAction.choices)
+    object_type = models.CharField("loại dữ liệu", max_length=60)
+    object_id = models.PositiveBigIntegerField("mã bản ghi", null=True, blank=True)
+    description = models.CharField("nội dung", max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name="địa bàn của dữ liệu", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhật ký truy cập"
+        verbose_name_plural = "nhật ký truy cập"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user} {self.get_action_display().lower()} {self.object_type} lúc {self.at:%d/%m/%Y %H:%M}"
+        )
