@@ -11,6 +11,10 @@ from django.urls import NoReverseMatch, reverse
 NAVIGATION: list[tuple[str, str, str, set[str] | None]] = [
     ("Trang chủ", "home", "bi-house", None),
     ("Địa bàn", "areas:mine", "bi-diagram-3", None),
+    ("Sổ theo dõi", "subjects:index", "bi-journal-text", None),
+    ("Tiêu chí", "criteria:index", "bi-list-check", None),
+    ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", None),
+    ("Nhật ký truy cập", "subjects:access_log", "bi-eye", {"appraising_police", "province_observer"}),
 ]
 
 

@@ -14,5 +14,8 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("dia-ban/", include("areas.urls")),
+    path("so-theo-doi/", include("subjects.urls")),
+    path("tieu-chi/", include("criteria.urls")),
+    path("ho-so/", include("dossiers.urls")),
     path("quan-tri/", admin.site.urls),
 ]
