@@ -1,5 +1,51 @@
-from django.urls import path  # noqa: F401
+"""Routes of the registers, generated from the register configuration in `views.REGISTERS`.
+Person ids are the only thing in a URL; never a name or a CCCD."""
+
+from django.urls import include, path
+
+from . import views
 
 app_name = "subjects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("nhat-ky-truy-cap/", views.AccessLogView.as_view(), name="access_log"),
+    path("doi-tuong/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+]
+
+for register in views.LISTED_REGISTERS:
+    base, key = register.slug, register.key
+    urlpatterns += [
+        path(f"{base}/", views.ObjectListView.as_view(register=register), name=f"{key}_list"),
+        path(f"{base}/xuat-excel/", views.ObjectExportView.as_view(register=register), name=f"{key}_export"),
+        path(f"{base}/them/", views.ObjectEditView.as_view(register=register), name=f"{key}_create"),
+        path(f"{base}/<int:pk>/sua/", views.ObjectEditView.as_view(register=register), name=f"{key}_edit"),
+        path(
+            f"{base}/<int:pk>/lich-su/",
+            views.ObjectHistoryView.as_view(register=register),
+            name=f"{key}_history",
+        ),
+    ]
+    if register is not views.PERSONS:
+        urlpatterns.append(
+            path(f"{base}/<int:pk>/", views.ObjectDetailView.as_view(register=register), name=f"{key}_detail")
+        )
+
+for register in views.PERSON_RECORDS:
+    base, key = register.slug, register.key
+    urlpatterns += [
+        path(
+            f"doi-tuong/<int:person_pk>/{base}/them/",
+            views.ObjectEditView.as_view(register=register),
+            name=f"{key}_create",
+        ),
+        path(f"{base}/<int:pk>/sua/", views.ObjectEditView.as_view(register=register), name=f"{key}_edit"),
+        path(
+            f"{base}/<int:pk>/lich-su/",
+            views.ObjectHistoryView.as_view(register=register),
+            name=f"{key}_history",
+        ),
+    ]
+
+# The Excel import pages: their names live under "subjects:" too.
+urlpatterns.append(path("", include("subjects.excel_urls")))

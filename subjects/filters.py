@@ -1,0 +1,214 @@
+"""The filters of each register's list page (django-filter). Choices of units and users are
+limited to what the requesting user may see; the querysets filtered are already gated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import F, Q, QuerySet
+
+from areas.jurisdiction import jurisdiction_q
+from areas.models import Area, Level, User
+
+from . import models as m
+from . import selectors
+
+
+def visible_villages(request: Any) -> QuerySet[Area]:
+    if request is None:
+        return Area.objects.none()
+    return Area.objects.visible_to(request.user).filter(level=Level.VILLAGE).order_by("name")
+
+
+def visible_places(request: Any) -> QuerySet[Area]:
+    if request is None:
+        return Area.objects.none()
+    return (
+        Area.objects.visible_to(request.user)
+        .filter(level__in=[Level.VILLAGE, Level.COMMUNE])
+        .order_by("path")
+    )
+
+
+def visible_users(request: Any) -> QuerySet[User]:
+    if request is None:
+        return User.objects.none()
+    return User.objects.filter(jurisdiction_q(request.user, "area__path")).order_by("username")
+
+
+def _checkbox(label: str, method: str) -> df.BooleanFilter:
+    return df.BooleanFilter(label=label, method=method, widget=forms.CheckboxInput)
+
+
+class LabelledFilterSet(df.FilterSet):
+    """Choice filters read "Tất cả" when nothing is chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, df.ChoiceFilter):
+                filter_.extra["empty_label"] = "Tất cả"
+
+
+class RegisterFilterSet(LabelledFilterSet):
+    """Free text over a few columns, plus whatever each register declares."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = df.CharFilter(label="Tìm kiếm", method="filter_text")
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query) if value.strip() else queryset
+
+
+class VillageRegisterFilterSet(RegisterFilterSet):
+    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages)
+
+
+class PersonFilterSet(LabelledFilterSet):
+    q = df.CharFilter(label="Họ tên hoặc số CCCD", method="filter_search")
+    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages)
+    status = df.MultipleChoiceFilter(
+        label="Diện đang quản lý",
+        choices=m.StatusKind.choices,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    presence = df.ChoiceFilter(label="Tình trạng có mặt", choices=m.Presence.choices)
+    residence_type = df.ChoiceFilter(label="Loại cư trú", choices=m.ResidenceType.choices)
+    no_negative_30d = _checkbox("Không có kết quả xét nghiệm âm tính trong 30 ngày", "filter_no_negative")
+    addict_without_file = _checkbox("Người nghiện chưa có hồ sơ quản lý", "filter_addict_without_file")
+
+    class Meta:
+        model = m.Person
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return selectors.search_persons(queryset, value)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(selectors.has_status(value, selectors.today())) if value else queryset
+
+    def filter_no_negative(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return selectors.without_recent_negative_test(queryset) if value else queryset
+
+    def filter_addict_without_file(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return selectors.addicts_without_file(queryset) if value else queryset
+
+
+class DrugPointFilterSet(VillageRegisterFilterSet):
+    search_fields = ("description",)
+    not_eliminated = _checkbox("Chưa triệt xóa", "filter_open")
+
+    class Meta:
+        model = m.DrugPoint
+        fields = ["kind"]
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(eliminated_on__isnull=True) if value else queryset
+
+
+class CriminalGroupFilterSet(VillageRegisterFilterSet):
+    search_fields = ("name",)
+    active = _checkbox("Chưa triệt phá", "filter_open")
+
+    class Meta:
+        model = m.CriminalGroup
+        fields = ["kind"]
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(dismantled_on__isnull=True) if value else queryset
+
+
+class DrugCaseFilterSet(VillageRegisterFilterSet):
+    search_fields = ("summary",)
+    occurred_from = df.DateFilter(
+        label="Xảy ra từ ngày",
+        field_name="occurred_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    occurred_to = df.DateFilter(
+        label="đến ngày",
+        field_name="occurred_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = m.DrugCase
+        fields = ["kind", "severity"]
+
+
+class CultivationIncidentFilterSet(VillageRegisterFilterSet):
+    search_fields = ("season",)
+    not_eradicated = _checkbox("Chưa phá nhổ", "filter_open")
+
+    class Meta:
+        model = m.CultivationIncident
+        fields = ["plant", "season"]
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(eradicated_on__isnull=True) if value else queryset
+
+
+class HouseholdCommitmentFilterSet(VillageRegisterFilterSet):
+    incomplete = _checkbox("Chưa đủ 100% hộ ký cam kết", "filter_incomplete")
+
+    class Meta:
+        model = m.HouseholdCommitment
+        fields = ["kind"]
+
+    def filter_incomplete(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(signed__lt=F("households")) if value else queryset
+
+
+class HotlineBoardFilterSet(VillageRegisterFilterSet):
+    search_fields = ("location",)
+    in_place = _checkbox("Đang niêm yết / đang đặt", "filter_in_place")
+
+    class Meta:
+        model = m.HotlineBoard
+        fields = ["kind"]
+
+    def filter_in_place(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(removed_on__isnull=True) if value else queryset
+
+
+class PreventionModelFilterSet(RegisterFilterSet):
+    search_fields = ("name", "lead_organisation")
+    area = df.ModelChoiceFilter(label="Địa bàn", queryset=visible_places)
+    is_active = df.BooleanFilter(
+        label="Đang duy trì hoạt động",
+        widget=forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")]),
+    )
+
+    class Meta:
+        model = m.PreventionModel
+        fields = ["kind", "is_active"]
+
+
+class AccessLogFilterSet(LabelledFilterSet):
+    user = df.ModelChoiceFilter(label="Người truy cập", queryset=visible_users)
+    action = df.ChoiceFilter(label="Thao tác", choices=m.AccessAction.choices)
+    date_from = df.DateFilter(
+        label="Từ ngày",
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = df.DateFilter(
+        label="Đến ngày",
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = m.AccessLog
+        fields: list[str] = []
