@@ -1,0 +1,167 @@
+"""The facts a unit is scored on, as plain values: what `criteria.selectors.gather_facts` reads
+from the registers for a whole batch, and what the rules decide on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from subjects.models import PointKind
+
+POINT_LABELS = dict(PointKind.choices)
+
+
+@dataclass(frozen=True)
+class ScoringContext:
+    as_of: dt.date
+    proposal_date: dt.date | None = None
+
+    @property
+    def reference_date(self) -> dt.date:
+        """The day tests are counted back from: the proposal date, else the as-of date."""
+        return self.proposal_date or self.as_of
+
+
+@dataclass(slots=True)
+class PersonFacts:
+    id: int
+    village_id: int
+    name: str
+    presence: str
+    resident_since: dt.date | None
+    # status kind -> the earliest start date among that kind's periods running on the as-of date
+    statuses: dict[str, dt.date] = field(default_factory=dict)
+    file_kinds: set[str] = field(default_factory=set)
+    treatments: list[TreatmentFacts] = field(default_factory=list)
+    # (tested_on, result) of the tests in the widest window any criterion looks at
+    recent_tests: list[tuple[dt.date, str]] = field(default_factory=list)
+    last_test_on: dt.date | None = None
+    # the failing records already made for this person, by reason (see rules._person_failure)
+    failures: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class TreatmentFacts:
+    id: int
+    person_id: int
+    person_name: str
+    kind: str
+    start_date: dt.date
+    complies_with_rules: bool | None
+    uses_other_drugs: bool | None
+    village_id: int = 0
+
+
+@dataclass(slots=True)
+class RecordFacts:
+    """A village-level record: a point, a group, a cultivation incident."""
+
+    id: int
+    village_id: int
+    kind: str
+    label: str
+    found_on: dt.date
+
+    @property
+    def kind_label(self) -> str:
+        return POINT_LABELS.get(self.kind, self.kind)
+
+    @property
+    def plant(self) -> str:
+        return self.kind
+
+
+@dataclass(slots=True)
+class CommitmentFacts:
+    kind: str
+    as_of: dt.date
+    households: int
+    signed: int
+
+
+@dataclass(slots=True)
+class ModelFacts:
+    id: int
+    area_id: int
+    name: str
+    evaluated_effective: bool | None
+
+
+@dataclass(slots=True)
+class CaseFacts:
+    id: int
+    village_id: int
+    label: str
+    occurred_on: dt.date
+    severity: str
+    # status kinds held, on the day of the case, by the unit's residents involved in it
+    person_kinds_on_date: set[str] = field(default_factory=set)
+    # the unit's villages whose residents were involved
+    resident_village_ids: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Counts frozen when a unit registered to build (đăng ký xây dựng)."""
+
+    registered_on: dt.date
+    count: int
+
+
+@dataclass(slots=True)
+class VillageRef:
+    id: int
+    name: str
+
+
+@dataclass(slots=True)
+class UnitFacts:
+    """Everything the rules read about one unit on the as-of date. For a commune, the union of
+    its villages' facts plus its own (commune-level prevention models)."""
+
+    area_id: int
+    area_name: str
+    villages: list[VillageRef] = field(default_factory=list)
+    persons: list[PersonFacts] = field(default_factory=list)
+    substitution: list[TreatmentFacts] = field(default_factory=list)
+    points: list[RecordFacts] = field(default_factory=list)
+    groups: list[RecordFacts] = field(default_factory=list)
+    cultivation: list[RecordFacts] = field(default_factory=list)
+    cases: list[CaseFacts] = field(default_factory=list)
+    commitments: dict[int, list[CommitmentFacts]] = field(default_factory=dict)
+    boards: dict[int, set[str]] = field(default_factory=dict)
+    models: list[ModelFacts] = field(default_factory=list)
+    baseline: Baseline | None = None
+    # status kind -> persons holding it, built on first use (rules ask for the same kinds often)
+    _by_kind: dict[str, list[PersonFacts]] | None = None
+
+    def _index(self) -> dict[str, list[PersonFacts]]:
+        if self._by_kind is None:
+            self._by_kind = {}
+            for person in self.persons:
+                for kind in person.statuses:
+                    self._by_kind.setdefault(kind, []).append(person)
+        return self._by_kind
+
+    def share_index(self, other: UnitFacts) -> None:
+        """Use the index of `other`, which holds the same persons (a village's own bucket)."""
+        self._by_kind = other._index()
+
+    def merge_indexes(self, parts: list[UnitFacts]) -> None:
+        """The index of a commune from its villages', whose persons it holds, village by village."""
+        merged: dict[str, list[PersonFacts]] = {}
+        for part in parts:
+            for kind, people in part._index().items():
+                merged.setdefault(kind, []).extend(people)
+        self._by_kind = merged
+
+    def holding(self, kinds: Iterable[str]) -> list[PersonFacts]:
+        """Persons holding any of `kinds` on the as-of date, in the order of `persons`."""
+        by_kind = self._index()
+        kinds = list(kinds)
+        if len(kinds) == 1:
+            return by_kind.get(kinds[0], [])
+        chosen = {p.id for kind in kinds for p in by_kind.get(kind, [])}
+        return [p for p in self.persons if p.id in chosen]

@@ -1,0 +1,145 @@
+"""What a score is: a scorecard of criterion results, with the records that make each fail.
+
+A `Scorecard` can be frozen with `to_dict()` into a JSONField (the dossier snapshot) and rendered
+later from `Scorecard.from_dict()` with the same template partial: the snapshot is plain values,
+so later changes to registers or parameters never reach it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    MET = "met", "Đạt"
+    NOT_MET = "not_met", "Chưa đạt"
+    NEEDS_EVIDENCE = "needs_evidence", "Cần minh chứng"
+
+
+@dataclass(slots=True)
+class FailingRecord:
+    """A record that makes a criterion fail. `label` names a person or place: show it only on
+    pages behind the jurisdiction gate."""
+
+    model: str
+    pk: int
+    label: str
+    url: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Outcome:
+    """What a rule returns."""
+
+    status: str
+    figures: str
+    failing: list[FailingRecord] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceInfo:
+    """The attestation that satisfied a criterion the registers could not decide."""
+
+    attestation_id: int
+    officer: str
+    attested_on: str  # ISO date
+    note: str = ""
+    document_name: str = ""
+
+    @property
+    def attested_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.attested_on)
+
+
+@dataclass
+class CriterionResult:
+    number: int
+    text: str
+    rule: str
+    status: str
+    figures: str
+    failing: list[FailingRecord] = field(default_factory=list)
+    evidence: EvidenceInfo | None = None
+    criterion_id: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def is_met(self) -> bool:
+        return self.status == Status.MET
+
+
+@dataclass
+class Scorecard:
+    area_id: int
+    area_name: str
+    as_of: dt.date
+    criteria_set_id: int | None
+    criteria_set_name: str
+    results: list[CriterionResult] = field(default_factory=list)
+    area_level: str = ""
+    proposal_date: dt.date | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Every criterion met (a unit without an applicable set has not passed)."""
+        return bool(self.results) and all(r.status == Status.MET for r in self.results)
+
+    @property
+    def met_count(self) -> int:
+        return sum(1 for r in self.results if r.status == Status.MET)
+
+    @property
+    def not_met(self) -> list[CriterionResult]:
+        return [r for r in self.results if r.status == Status.NOT_MET]
+
+    @property
+    def needing_evidence(self) -> list[CriterionResult]:
+        return [r for r in self.results if r.status == Status.NEEDS_EVIDENCE]
+
+    def result_for(self, number: int) -> CriterionResult | None:
+        return next((r for r in self.results if r.number == number), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["as_of"] = self.as_of.isoformat()
+        data["proposal_date"] = self.proposal_date.isoformat() if self.proposal_date else None
+        data["passed"] = self.passed
+        data["met_count"] = self.met_count
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scorecard:
+        results = []
+        for r in data.get("results", []):
+            evidence = r.get("evidence")
+            results.append(
+                CriterionResult(
+                    number=r["number"],
+                    text=r["text"],
+                    rule=r["rule"],
+                    status=r["status"],
+                    figures=r.get("figures", ""),
+                    failing=[FailingRecord(**f) for f in r.get("failing", [])],
+                    evidence=EvidenceInfo(**evidence) if evidence else None,
+                    criterion_id=r.get("criterion_id"),
+                )
+            )
+        proposal = data.get("proposal_date")
+        return cls(
+            area_id=data["area_id"],
+            area_name=data["area_name"],
+            as_of=dt.date.fromisoformat(data["as_of"]),
+            criteria_set_id=data.get("criteria_set_id"),
+            criteria_set_name=data.get("criteria_set_name", ""),
+            results=results,
+            area_level=data.get("area_level", ""),
+            proposal_date=dt.date.fromisoformat(proposal) if proposal else None,
+        )

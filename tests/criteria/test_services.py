@@ -1,0 +1,425 @@
+"""The scoring service: which set applies, constant queries, frozen snapshots, and the property that
+adding a violating record never helps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from criteria import rules, services
+from criteria.facts import (
+    CaseFacts,
+    CommitmentFacts,
+    ModelFacts,
+    PersonFacts,
+    RecordFacts,
+    ScoringContext,
+    TreatmentFacts,
+    UnitFacts,
+    VillageRef,
+)
+from criteria.forms import CriterionAdminForm
+from criteria.models import CriteriaSet, Criterion
+from criteria.scoring import Scorecard, Status
+from subjects import models as sm
+from tests.criteria.conftest import AS_OF
+from tests.factories import (
+    AreaFactory,
+    DrugPointFactory,
+    DrugTestFactory,
+    HotlineBoardFactory,
+    HouseholdCommitmentFactory,
+    ManagementFileFactory,
+    PersonFactory,
+    PersonStatusFactory,
+    PreventionModelFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def lai_chau() -> CriteriaSet:
+    return CriteriaSet.objects.get(name__contains="Lai Châu")
+
+
+def thanh_hoa() -> CriteriaSet:
+    return CriteriaSet.objects.get(name__contains="Thanh Hóa")
+
+
+# ---------------------------------------------------------------- shipped sets
+
+
+def test_both_seed_sets_ship_with_their_criteria_and_valid_parameters(db):
+    assert lai_chau().criteria.count() == 8
+    assert thanh_hoa().criteria.count() == 9
+    for criterion in Criterion.objects.all():
+        rules.validate_params(criterion.rule, criterion.params)
+    first = lai_chau().criteria.get(number=2)
+    assert first.text.startswith(
+        "Không để đối tượng (có hộ khẩu thường trú hoặc tạm trú trên địa bàn từ 03 tháng"
+    )
+
+
+def test_lai_chau_set_applies_to_villages_and_communes_everywhere(tree):
+    assert services.applicable_set(area=tree.ta_leng, as_of=AS_OF) == lai_chau()
+    assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == lai_chau()
+    assert services.applicable_set(area=tree.phong_tho, as_of=AS_OF) is None
+    assert services.applicable_set(area=tree.ta_leng, as_of=dt.date(2024, 4, 8)) is None
+
+
+def test_a_set_bound_to_a_province_wins_there_for_its_levels(tree):
+    thanh_hoa_set = thanh_hoa()
+    thanh_hoa_set.jurisdiction = tree.hai_phong
+    thanh_hoa_set.is_active = True
+    thanh_hoa_set.save()
+    assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == thanh_hoa_set
+    # Communes only: the villages keep the default set, and other provinces are untouched.
+    assert services.applicable_set(area=tree.trai_mua, as_of=AS_OF) == lai_chau()
+    assert services.applicable_set(area=tree.hoang_then, as_of=AS_OF) == lai_chau()
+    # Valid until 31/12/2025.
+    assert services.applicable_set(area=tree.tan_an, as_of=dt.date(2026, 1, 1)) == lai_chau()
+
+
+def test_third_province_configured_with_other_parameters_needs_no_code(tree):
+    """“Fewer than 5 addicts”, “a negative test within 15 days”, “residence of 6 months”."""
+    third = CriteriaSet.objects.create(
+        name="Bộ tiêu chí tỉnh thứ ba",
+        legal_basis="Kế hoạch thử",
+        valid_from=dt.date(2025, 1, 1),
+        jurisdiction=tree.hai_phong,
+    )
+    for number, rule, params in [
+        (1, "fewer_addicts_than", {"fewer_than": 5}),
+        (2, "tested_within_days", {"status_kinds": ["addict"], "within_days": 15}),
+        (3, "no_resident_offenders", {"min_residence_months": 6}),
+    ]:
+        form = CriterionAdminForm(
+            data={"number": number, "text": f"Tiêu chí {number}", "rule": rule, "params": json.dumps(params)}
+        )
+        assert form.is_valid(), form.errors
+        form.instance.criteria_set = third
+        form.save()
+    for i in range(4):
+        person = PersonFactory(village=tree.trai_mua, full_name=f"Người {i}")
+        PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+        DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=15))
+    offender = PersonFactory(village=tree.trai_mua, resident_since=AS_OF - dt.timedelta(days=150))
+    PersonStatusFactory(person=offender, kind=sm.StatusKind.OFFENDER)
+    card = services.score_area(area=tree.tan_an, as_of=AS_OF)
+    assert card.criteria_set_id == third.pk
+    assert [r.status for r in card.results] == [Status.MET, Status.MET, Status.MET]
+    assert card.passed
+
+
+# ---------------------------------------------------------------- constant queries
+
+
+def fill_village(village, n, *, prefix="P"):
+    for i in range(n):
+        person = PersonFactory(village=village, full_name=f"{prefix} {village.pk} {i}")
+        PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+        ManagementFileFactory(person=person)
+        TreatmentFactory(person=person, start_date=dt.date(2023, 1, 1))
+        DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=3))
+        suspect = PersonFactory(village=village, full_name=f"{prefix} nghi {village.pk} {i}")
+        PersonStatusFactory(person=suspect, kind=sm.StatusKind.SUSPECTED)
+        DrugPointFactory(village=village)
+    if prefix == "P":
+        HouseholdCommitmentFactory(village=village)
+        HotlineBoardFactory(village=village)
+        PreventionModelFactory(area=village)
+
+
+def count_queries(func) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+def every_set_active_for(area):
+    """Make the Thanh Hóa set apply too, so both sets' facts are gathered."""
+    thanh_hoa_set = thanh_hoa()
+    thanh_hoa_set.jurisdiction = area
+    thanh_hoa_set.is_active = True
+    thanh_hoa_set.save()
+
+
+def test_scoring_one_unit_runs_the_same_queries_at_two_data_sizes(tree):
+    every_set_active_for(tree.lai_chau)
+    fill_village(tree.ta_leng, 1)
+    small = count_queries(lambda: services.score_area(area=tree.hoang_then, as_of=AS_OF))
+    fill_village(tree.ta_leng, 6, prefix="Q")
+    fill_village(tree.ho_sao, 6, prefix="R")
+    large = count_queries(lambda: services.score_area(area=tree.hoang_then, as_of=AS_OF))
+    assert small == large
+    assert large <= 20
+
+
+def test_batch_scoring_runs_the_same_queries_for_two_batch_sizes(tree):
+    every_set_active_for(tree.lai_chau)
+    fill_village(tree.ta_leng, 2)
+    small_batch = [tree.ta_leng, tree.hoang_then]
+    small = count_queries(lambda: services.score_areas(areas=small_batch, as_of=AS_OF))
+    extra_communes = [AreaFactory(level="commune", kind="xã", parent=tree.phong_tho) for _ in range(3)]
+    extra_villages = [AreaFactory(parent=c) for c in extra_communes for _ in range(3)]
+    for village in extra_villages:
+        fill_village(village, 2)
+    big_batch = [
+        tree.ta_leng,
+        tree.ho_sao,
+        tree.co_muong,
+        tree.hoang_then,
+        tree.muong_so,
+        *extra_communes,
+        *extra_villages,
+    ]
+    large = count_queries(lambda: services.score_areas(areas=big_batch, as_of=AS_OF))
+    assert small == large
+    cards = services.score_areas(areas=big_batch, as_of=AS_OF)
+    assert set(cards) == {a.pk for a in big_batch}
+
+
+def test_batch_gives_the_same_scorecards_as_one_by_one(tree):
+    fill_village(tree.ta_leng, 2)
+    PersonStatusFactory(person=PersonFactory(village=tree.ho_sao), kind=sm.StatusKind.ADDICT)
+    units = [tree.ta_leng, tree.ho_sao, tree.hoang_then, tree.co_muong, tree.muong_so]
+    batch = services.score_areas(areas=units, as_of=AS_OF)
+    for unit in units:
+        assert batch[unit.pk].to_dict() == services.score_area(area=unit, as_of=AS_OF).to_dict()
+
+
+def test_commune_is_scored_over_all_its_villages(tree):
+    PersonStatusFactory(
+        person=PersonFactory(village=tree.ho_sao, full_name="Người Ở Hô Sáo"), kind=sm.StatusKind.ADDICT
+    )
+    cards = services.score_areas(areas=[tree.ta_leng, tree.ho_sao, tree.hoang_then], as_of=AS_OF)
+    criterion_5 = {pk: card.result_for(5) for pk, card in cards.items()}
+    assert criterion_5[tree.ta_leng.pk].status == Status.MET
+    assert criterion_5[tree.ho_sao.pk].status == Status.NOT_MET
+    assert criterion_5[tree.hoang_then.pk].status == Status.NOT_MET
+    assert [f.label for f in criterion_5[tree.hoang_then.pk].failing] == ["Người Ở Hô Sáo"]
+
+
+def test_units_above_commune_get_an_empty_scorecard(tree):
+    card = services.score_area(area=tree.phong_tho, as_of=AS_OF)
+    assert card.results == [] and not card.passed
+
+
+# ---------------------------------------------------------------- parameters and frozen snapshots
+
+
+def test_changing_a_parameter_changes_the_next_score_but_not_a_frozen_snapshot(tree):
+    for i in range(3):
+        PersonStatusFactory(
+            person=PersonFactory(village=tree.trai_mua, full_name=f"N {i}"), kind=sm.StatusKind.ADDICT
+        )
+    third = CriteriaSet.objects.create(
+        name="Bộ thử", legal_basis="KH thử", valid_from=dt.date(2025, 1, 1), jurisdiction=tree.hai_phong
+    )
+    criterion = Criterion.objects.create(
+        criteria_set=third,
+        number=1,
+        text="Dưới N người nghiện",
+        rule="fewer_addicts_than",
+        params={"fewer_than": 10},
+    )
+    frozen = json.loads(json.dumps(services.score_area(area=tree.tan_an, as_of=AS_OF).to_dict()))
+    assert frozen["results"][0]["status"] == "met"
+
+    form = CriterionAdminForm(
+        instance=criterion,
+        data={
+            "number": 1,
+            "text": criterion.text,
+            "rule": "fewer_addicts_than",
+            "params": '{"fewer_than": 3}',
+        },
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    # A register change after freezing must not reach the snapshot either.
+    PersonStatusFactory(
+        person=PersonFactory(village=tree.trai_mua, full_name="N mới"), kind=sm.StatusKind.ADDICT
+    )
+
+    live = services.score_area(area=tree.tan_an, as_of=AS_OF)
+    assert live.results[0].status == Status.NOT_MET
+    restored = Scorecard.from_dict(frozen)
+    assert restored.results[0].status == "met"
+    assert restored.results[0].figures == "3 người nghiện ngoài cộng đồng (phải dưới 10)"
+    assert restored.to_dict() == frozen
+
+
+def test_to_dict_round_trips_through_json(tree):
+    PersonStatusFactory(
+        person=PersonFactory(village=tree.ta_leng, full_name="Lò Thị A"), kind=sm.StatusKind.ADDICT
+    )
+    card = services.score_area(area=tree.hoang_then, as_of=AS_OF, proposal_date=AS_OF)
+    data = json.loads(json.dumps(card.to_dict()))
+    again = Scorecard.from_dict(data)
+    assert again.to_dict() == data
+    assert again.passed is card.passed and again.met_count == card.met_count
+    assert again.result_for(3).failing[0].label == "Lò Thị A"
+    assert (
+        again.result_for(3).failing[0].url == f"/so-theo-doi/doi-tuong/{again.result_for(3).failing[0].pk}/"
+    )
+
+
+# ---------------------------------------------------------------- property: violations never help
+
+DAYS = st.dates(min_value=dt.date(2020, 1, 1), max_value=AS_OF)
+STATUS_KINDS = st.sampled_from(sm.StatusKind.values)
+
+
+@st.composite
+def person_facts(draw, pid):
+    kinds = draw(st.lists(STATUS_KINDS, min_size=1, max_size=3, unique=True))
+    tests = draw(st.lists(st.tuples(DAYS, st.sampled_from(sm.TestResult.values)), max_size=3))
+    treatments = draw(
+        st.lists(
+            st.builds(
+                TreatmentFacts,
+                id=st.integers(1, 10_000),
+                person_id=st.just(pid),
+                person_name=st.just(f"P{pid}"),
+                kind=st.sampled_from(sm.TreatmentKind.values),
+                start_date=DAYS,
+                complies_with_rules=st.sampled_from([True, False, None]),
+                uses_other_drugs=st.sampled_from([True, False, None]),
+                village_id=st.just(1),
+            ),
+            max_size=2,
+        )
+    )
+    return PersonFacts(
+        id=pid,
+        village_id=draw(st.sampled_from([1, 2])),
+        name=f"P{pid}",
+        presence=draw(st.sampled_from(sm.Presence.values)),
+        resident_since=draw(DAYS),
+        statuses={k: draw(DAYS) for k in kinds},
+        file_kinds=set(draw(st.lists(st.sampled_from(sm.FileKind.values), max_size=2))),
+        treatments=treatments,
+        recent_tests=tests,
+        last_test_on=max((t[0] for t in tests), default=None),
+    )
+
+
+@st.composite
+def unit_facts(draw):
+    persons = [draw(person_facts(pid)) for pid in range(draw(st.integers(0, 6)))]
+    villages = [VillageRef(1, "Bản Một"), VillageRef(2, "Bản Hai")]
+    commitments = {
+        v.id: [CommitmentFacts("drug_free", AS_OF, 50, draw(st.integers(40, 50)))]
+        for v in villages
+        if draw(st.booleans())
+    }
+    return UnitFacts(
+        area_id=9,
+        area_name="Xã Thử",
+        villages=villages,
+        persons=persons,
+        substitution=[t for p in persons for t in p.treatments if t.kind == "substitution"],
+        points=[
+            RecordFacts(i, 1, draw(st.sampled_from(sm.PointKind.values)), "Điểm", draw(DAYS))
+            for i in range(draw(st.integers(0, 1)))
+        ],
+        commitments=commitments,
+        boards={v.id: {"hotline"} for v in villages if draw(st.booleans())},
+        models=[
+            ModelFacts(i, 1, "Mô hình", draw(st.sampled_from([True, False, None])))
+            for i in range(draw(st.integers(0, 2)))
+        ],
+    )
+
+
+def add_violation(facts: UnitFacts, kind: str) -> None:
+    """Add to `facts` one record that breaks some criterion."""
+    if kind == "unfiled_untested_addict":
+        facts.persons.append(
+            PersonFacts(
+                999,
+                1,
+                "Vi phạm",
+                "present",
+                dt.date(2000, 1, 1),
+                {
+                    "addict": dt.date(2020, 1, 1),
+                    "user": dt.date(2020, 1, 1),
+                    "suspected": dt.date(2025, 1, 1),
+                    "post_rehab": dt.date(2020, 1, 1),
+                    "psychosis": dt.date(2020, 1, 1),
+                },
+            )
+        )
+    elif kind == "offender":
+        facts.persons.append(
+            PersonFacts(998, 1, "Phạm tội", "present", dt.date(2000, 1, 1), {"offender": dt.date(2020, 1, 1)})
+        )
+    elif kind == "point":
+        facts.points.append(RecordFacts(999, 1, "retail", "Điểm mới", dt.date(2025, 1, 1)))
+    elif kind == "group":
+        facts.groups.append(RecordFacts(999, 1, "group", "Ổ nhóm mới", dt.date(2025, 1, 1)))
+    elif kind == "cultivation":
+        facts.cultivation.append(RecordFacts(999, 1, "poppy", "Cây thuốc phiện", AS_OF))
+    elif kind == "case":
+        facts.cases.append(CaseFacts(999, 1, "Vụ án", AS_OF, "very_serious", {"addict"}, {1}))
+    elif kind == "breaking_patient":
+        facts.substitution.append(
+            TreatmentFacts(999, 997, "Điều trị", "substitution", dt.date(2020, 1, 1), False, True, 1)
+        )
+    elif kind == "village_without_anything":
+        facts.villages.append(VillageRef(3, "Bản Mới"))
+    elif kind == "ineffective_model":
+        facts.models.append(ModelFacts(999, 1, "Mô hình kém", False))
+
+
+SHIPPED = None
+
+
+def shipped_criteria():
+    # The shipped criteria's rules and parameters, read once from the data migration's constants.
+    global SHIPPED
+    if SHIPPED is None:
+        import importlib
+
+        seed = importlib.import_module("criteria.migrations.0002_seed_criteria_sets")
+        SHIPPED = [
+            (rule, rules.validate_params(rule, params))
+            for _, _, rule, params in seed.LAI_CHAU_CRITERIA + seed.THANH_HOA_CRITERIA
+        ]
+    return SHIPPED
+
+
+VIOLATIONS = [
+    "unfiled_untested_addict",
+    "offender",
+    "point",
+    "group",
+    "cultivation",
+    "case",
+    "breaking_patient",
+    "village_without_anything",
+    "ineffective_model",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=unit_facts(), violation=st.sampled_from(VIOLATIONS), proposal=st.one_of(st.none(), DAYS))
+def test_adding_a_violating_record_never_turns_not_met_into_met(facts, violation, proposal):
+    context = ScoringContext(as_of=AS_OF, proposal_date=proposal)
+    before = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
+    add_violation(facts, violation)
+    after = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
+    for old, new in zip(before, after, strict=True):
+        if old == Status.NOT_MET:
+            assert new == Status.NOT_MET
+        if new == Status.MET:
+            assert old == Status.MET
