@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dossiers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("danh-sach/", views.dossier_list, name="list"),
+    path("dang-ky/", views.register, name="register"),
+    path("thong-bao/", views.notifications, name="notifications"),
+    path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("<int:pk>/buoc/<slug:move>/", views.take_move, name="move"),
+    path("<int:pk>/tai-lieu/", views.add_document, name="add_document"),
+    path("<int:pk>/tai-lieu/<int:document_pk>/", views.document_file, name="document"),
+    path("<int:pk>/y-kien/", views.add_opinion, name="add_opinion"),
+    path("<int:pk>/tham-dinh/<int:number>/", views.record_finding, name="finding"),
+    path("<int:pk>/bien-ban-tham-dinh.pdf", views.appraisal_minutes, name="appraisal_minutes"),
+    path("<int:pk>/quyet-dinh.pdf", views.decision_file, name="decision"),
+]

@@ -1,0 +1,229 @@
+"""The recognition decision (QUYẾT ĐỊNH) and the appraisal minutes (BIÊN BẢN THẨM ĐỊNH) as
+official documents; the decision is signed digitally after a fresh OTP code from the signer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .documents import (
+    committee_header,
+    committee_name,
+    document_number,
+    place_and_date,
+    police_header,
+    render_pdf,
+    short_name,
+)
+from .models import Decision, Dossier
+from .route import State
+
+DECISION_SYMBOL = "QĐ-UBND"
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def unit_phrase(dossier: Dossier) -> str:
+    """ "bản Tả Lèng, xã Hoang Thèn" for a village, "xã Hoang Thèn" for a commune."""
+    if dossier.area_id == dossier.commune_id:
+        return lower_first(dossier.commune.name)
+    return f"{lower_first(dossier.area.name)}, {lower_first(dossier.commune.name)}"
+
+
+def _criteria_basis(dossier: Dossier) -> str:
+    from criteria.models import CriteriaSet
+
+    card = dossier.appraisal_scorecard or dossier.submission_scorecard or {}
+    criteria_set = CriteriaSet.objects.filter(pk=card.get("criteria_set_id")).first()
+    if criteria_set is None:
+        return f"Căn cứ {card.get('criteria_set_name', 'bộ tiêu chí hiện hành')}"
+    return f"Căn cứ {criteria_set.legal_basis}"
+
+
+def decision_context(
+    *, dossier: Dossier, number: str, decided_on: dt.date, signer: Any, signed_at: dt.datetime | None
+) -> dict[str, Any]:
+    body = dossier.appraising_body
+    parent_body, issuing_body = committee_header(body)
+    police = f"Công an {body.kind} {short_name(body)}"
+    appraised = dossier.events.filter(to_state=State.APPRAISED_PASS).order_by("-at").first()
+    appraised_on = f" ngày {timezone.localtime(appraised.at):%d/%m/%Y}" if appraised else ""
+    unit = unit_phrase(dossier)
+    stamp = []
+    if signed_at is not None:
+        local = timezone.localtime(signed_at)
+        stamp = [
+            f"Ký số bởi: {signer.display_name}",
+            f"Cơ quan: {committee_name(body)}",
+            f"Thời gian ký: {local:%d/%m/%Y %H:%M:%S}",
+        ]
+    return {
+        "title_kind": "QUYẾT ĐỊNH",
+        "title_subject": f"Về việc công nhận {unit} đạt tiêu chí “không có ma túy”",
+        "parent_body": parent_body,
+        "issuing_body": issuing_body,
+        "number": number,
+        "place_date": place_and_date(short_name(body), decided_on),
+        "authority": committee_name(body).upper(),
+        "bases": [
+            "Căn cứ Luật Tổ chức chính quyền địa phương",
+            "Căn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021",
+            _criteria_basis(dossier),
+            f"Theo đề nghị của {police} tại Biên bản thẩm định{appraised_on} và hồ sơ đề nghị công nhận của "
+            f"{committee_name(dossier.commune)}",
+        ],
+        "articles": [
+            f"Công nhận {unit}, {lower_first(body.name)} đạt tiêu chí “không có ma túy” năm {decided_on.year}.",
+            f"{committee_name(dossier.commune)} có trách nhiệm chỉ đạo duy trì, giữ vững kết quả; {police} theo dõi, "
+            "kiểm tra. Đơn vị không còn đáp ứng tiêu chí sẽ bị xem xét thu hồi Quyết định công nhận.",
+            f"Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng {committee_name(body)}, Trưởng {police}, "
+            f"Chủ tịch {committee_name(dossier.commune)} và các cơ quan, đơn vị, cá nhân có liên quan chịu trách nhiệm "
+            "thi hành Quyết định này./.",
+        ],
+        "recipients": [
+            "Như Điều 3",
+            f"Công an {body.parent.kind} {short_name(body.parent)}"
+            if body.parent
+            else "Bộ Công an (để báo cáo)",
+            f"Chủ tịch, các Phó Chủ tịch {committee_name(body)}",
+            "Lưu: VT, CA",
+        ],
+        "signature_for": "TM. ỦY BAN NHÂN DÂN",
+        "signature_title": "CHỦ TỊCH",
+        "signature_stamp": stamp,
+        "signer_name": signer.display_name,
+    }
+
+
+def verify_otp(user: Any, token: str) -> bool:
+    """A fresh TOTP code of one of the user's confirmed devices (each code works once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = (token or "").strip()
+    if not token.isdigit():
+        return False
+    return any(device.verify_token(token) for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
+def issue_signed_decision(
+    *,
+    dossier: Dossier,
+    user: Any,
+    decision_number: str = "",
+    decided_on: dt.date | None = None,
+    otp_token: str = "",
+    **_extra: Any,
+) -> Decision:
+    """Render the decision, sign it with the chair's certificate and store it unchanged.
+    Refused without a valid fresh OTP code, a number, or a certificate."""
+    from .services import MoveRefused
+    from .signing import SigningUnavailable, sign_pdf
+
+    number_part = (decision_number or "").strip()
+    if not number_part.isdigit():
+        raise MoveRefused("Số quyết định phải là số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.")
+    number = f"{document_number(number_part)}/{DECISION_SYMBOL}"
+    decided_on = decided_on or timezone.localdate()
+    taken = Decision.objects.filter(
+        dossier__appraising_body=dossier.appraising_body, number=number, decided_on__year=decided_on.year
+    )
+    if taken.exists():
+        raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.")
+    if not verify_otp(user, otp_token):
+        raise MoveRefused(
+            "Mã xác thực (OTP) không đúng hoặc đã dùng; hãy nhập mã mới trên ứng dụng xác thực."
+        )
+    signed_at = timezone.now()
+    context = decision_context(
+        dossier=dossier, number=number, decided_on=decided_on, signer=user, signed_at=signed_at
+    )
+    pdf = render_pdf("documents/decision.html", context)
+    try:
+        signed = sign_pdf(
+            pdf,
+            user=user,
+            reason=f"Quyết định công nhận {unit_phrase(dossier)} đạt tiêu chí không có ma túy",
+            location=short_name(dossier.appraising_body),
+        )
+    except SigningUnavailable as exc:
+        raise MoveRefused(str(exc)) from exc
+    decision = Decision(
+        dossier=dossier,
+        number=number,
+        decided_on=decided_on,
+        signer=user,
+        signer_name=user.display_name,
+        sha256=hashlib.sha256(signed).hexdigest(),
+        signed_at=signed_at,
+    )
+    decision.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed), save=False)
+    decision.save()
+    return decision
+
+
+def appraisal_minutes_pdf(dossier: Dossier) -> bytes:
+    """BIÊN BẢN THẨM ĐỊNH: the criteria one by one (computed and appraised result, with the
+    appraiser's reasons) and the co-appraising departments' opinions, from the frozen data."""
+    body = dossier.appraising_body
+    parent_body, issuing_body = police_header(body)
+    conclusion = (
+        dossier.events.filter(to_state__in=[State.APPRAISED_PASS, State.APPRAISED_FAIL])
+        .order_by("-at")
+        .first()
+    )
+    card = dossier.appraisal_scorecard or dossier.submission_scorecard or {"results": []}
+    findings = {f.number: f for f in dossier.findings.all()}
+    rows = []
+    for result in card.get("results", []):
+        finding = findings.get(result["number"])
+        rows.append(
+            {
+                "number": result["number"],
+                "text": result["text"],
+                "figures": result.get("figures", ""),
+                "computed": _status_label(result["status"]),
+                "appraised": _status_label(finding.status if finding else result["status"]),
+                "reason": finding.reason if finding else "",
+            }
+        )
+    day = timezone.localdate(conclusion.at) if conclusion else timezone.localdate()
+    appraiser = conclusion.actor if conclusion else None
+    context = {
+        "title_kind": "BIÊN BẢN THẨM ĐỊNH",
+        "title_subject": f"Hồ sơ đề nghị công nhận {unit_phrase(dossier)} đạt tiêu chí “không có ma túy”",
+        "parent_body": parent_body,
+        "issuing_body": issuing_body,
+        "number": f"{dossier.pk:02d}/BB-CA",
+        "place_date": place_and_date(short_name(body), day),
+        "rows": rows,
+        "opinions": list(dossier.opinions.select_related("author")),
+        "conclusion": conclusion,
+        "criteria_set_name": card.get("criteria_set_name", ""),
+        "recipients": [
+            f"{committee_name(body)} (để quyết định)",
+            f"{committee_name(dossier.commune)}",
+            "Lưu: VT, CA",
+        ],
+        "signature_for": "",
+        "signature_title": "NGƯỜI THẨM ĐỊNH",
+        "signature_stamp": [],
+        "signer_name": appraiser.display_name if appraiser else "",
+        "unit": unit_phrase(dossier),
+    }
+    return render_pdf("documents/appraisal_minutes.html", context)
+
+
+def _status_label(status: str) -> str:
+    from criteria.scoring import Status
+
+    try:
+        return Status(status).label
+    except ValueError:
+        return status

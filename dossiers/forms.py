@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from areas.models import Area, Level
+
+from .models import DocumentKind, Dossier
+from .route import REASON_REQUIRED, Move
+from .uploads import MAX_UPLOAD_BYTES, validate_upload
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            validate_upload(upload)
+        return cleaned
+
+
+class RegistrationForm(forms.Form):
+    area = forms.ModelChoiceField(label="Đơn vị đăng ký", queryset=Area.objects.none())
+    phase_label = forms.CharField(
+        label="Giai đoạn kế hoạch",
+        max_length=200,
+        help_text="Ví dụ: “Giai đoạn 1 (Quý II - 12/2024) — KH 174/KH-UBND”.",
+    )
+    target_date = forms.DateField(
+        label="Thời hạn đạt tiêu chí", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        open_areas = Dossier.objects.open().values("area_id")
+        self.fields["area"].queryset = (
+            Area.objects.visible_to(user)
+            .filter(level__in=[Level.VILLAGE, Level.COMMUNE], closed_on__isnull=True)
+            .exclude(pk__in=open_areas)
+            .order_by("level", "name")
+        )
+        self.fields["area"].label_from_instance = lambda a: a.name
+
+    def clean_target_date(self):
+        day = self.cleaned_data["target_date"]
+        if day < timezone.localdate():
+            raise ValidationError("Thời hạn đạt tiêu chí không được trước hôm nay.")
+        return day
+
+
+class MoveForm(forms.Form):
+    comment = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(
+        label="Loại tài liệu gửi kèm", choices=DocumentKind.choices, initial=DocumentKind.EVIDENCE
+    )
+    files = MultipleFileField(
+        label="Tệp gửi kèm",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        help_text=f"PDF, JPEG hoặc PNG, mỗi tệp tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def __init__(self, *args: Any, move: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", move)
+        super().__init__(*args, **kwargs)
+        self.move = Move(move)
+        if self.move in REASON_REQUIRED:
+            self.fields["comment"].label = "Lý do"
+            self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = (
+                f"Thao tác “{self.move.label}” phải ghi rõ lý do."
+            )
+
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+    def attachments(self) -> list[tuple[str, Any]]:
+        return [(self.cleaned_data["kind"], f) for f in self.cleaned_data.get("files", [])]
+
+
+class RecogniseForm(MoveForm):
+    decision_number = forms.CharField(
+        label="Số quyết định",
+        max_length=10,
+        help_text="Chỉ ghi số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.",
+    )
+    decided_on = forms.DateField(
+        label="Ngày ký",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    otp_token = forms.CharField(
+        label="Mã xác thực (OTP)",
+        max_length=8,
+        help_text="Mã 6 số trên ứng dụng xác thực của người ký.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_decision_number(self):
+        number = self.cleaned_data["decision_number"].strip()
+        if not number.isdigit():
+            raise ValidationError("Số quyết định chỉ gồm chữ số (ví dụ 125).")
+        return number
+
+    def extra(self) -> dict[str, Any]:
+        return {
+            "decision_number": self.cleaned_data["decision_number"],
+            "decided_on": self.cleaned_data["decided_on"],
+            "otp_token": self.cleaned_data["otp_token"],
+        }
+
+
+def move_form_class(move: str) -> type[MoveForm]:
+    return RecogniseForm if move == Move.RECOGNISE else MoveForm
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại tài liệu", choices=DocumentKind.choices)
+    file = forms.FileField(
+        label="Tệp",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=f"PDF, JPEG hoặc PNG, tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+
+class OpinionForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label="Ý kiến",
+        choices=[("1", "Thống nhất đề nghị công nhận"), ("0", "Không thống nhất")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label="Nội dung ý kiến", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FindingForm(forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label="Kết quả thẩm định")
+    reason = forms.CharField(
+        label="Lý do (bắt buộc khi khác kết quả tính toán)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from criteria.scoring import Status
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = Status.choices

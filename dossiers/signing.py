@@ -1,0 +1,149 @@
+"""Digital signatures on decisions: the chair's PKCS#12 certificate and pyHanko.
+
+Real deployments load each chair's certificate issued by a recognised CA into
+`<VAR_DIR>/signing/signers/<user id>.p12`. For the demo and the tests, `ensure_signer` issues one
+from a local demo CA (kept under the same folder, never in the repository). The signed PDF is
+returned byte for byte; callers store it unchanged with its SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+DEMO_CA_NAME = "CA minh họa (không có giá trị pháp lý)"
+
+
+class SigningUnavailable(Exception):
+    """The signer has no certificate on this server."""
+
+
+def signing_dir() -> Path:
+    return Path(settings.VAR_DIR) / "signing"
+
+
+def signer_path(user: Any) -> Path:
+    return signing_dir() / "signers" / f"{user.pk}.p12"
+
+
+def _passphrase(user: Any) -> bytes:
+    # The key file is readable only on the server; the passphrase ties it to this installation.
+    return hashlib.sha256(f"{settings.SECRET_KEY}:signer:{user.pk}".encode()).hexdigest().encode()
+
+
+def _new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _demo_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    folder = signing_dir()
+    key_path, cert_path = folder / "demo-ca.key", folder / "demo-ca.crt"
+    if key_path.exists() and cert_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        return key, x509.load_pem_x509_certificate(cert_path.read_bytes())
+    folder.mkdir(parents=True, exist_ok=True)
+    key = _new_key()
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.COMMON_NAME, DEMO_CA_NAME),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key, cert
+
+
+def ensure_signer(user: Any, *, organisation: str = "") -> Path:
+    """The PKCS#12 file of `user`, issued by the demo CA when the user has none yet."""
+    path = signer_path(user)
+    if path.exists():
+        return path
+    ca_key, ca_cert = _demo_ca()
+    key = _new_key()
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.COMMON_NAME, user.display_name[:64]),
+    ]
+    if organisation:
+        attributes.insert(1, x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(attributes))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3 * 365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            name=user.username.encode(),
+            key=key,
+            cert=cert,
+            cas=[ca_cert],
+            encryption_algorithm=serialization.BestAvailableEncryption(_passphrase(user)),
+        )
+    )
+    path.chmod(0o600)
+    return path
+
+
+def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
+    """`pdf` signed with `user`'s certificate (an approval signature pdfsig can verify)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    path = signer_path(user)
+    if not path.exists():
+        raise SigningUnavailable("Người ký chưa có chứng thư số trên hệ thống.")
+    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=_passphrase(user))
+    if signer is None:
+        raise SigningUnavailable("Không đọc được chứng thư số của người ký.")
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name="ChuKySo", reason=reason, location=location, name=user.display_name
+    )
+    output = signers.sign_pdf(writer, metadata, signer=signer)
+    return output.getvalue()

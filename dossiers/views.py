@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from areas.jurisdiction import get_visible_or_404
+from areas.models import Role
+from areas.selectors import breadcrumbs
+from criteria.scoring import Scorecard
+
+from . import selectors, services
+from .decisions import appraisal_minutes_pdf
+from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, move_form_class
+from .models import Decision, Dossier, DossierDocument
+from .route import OPINION_STATES, STEP_DEADLINE_DAYS, Move, State
+from .services import MoveRefused
+
+
+def _dossier(request: HttpRequest, pk: int) -> Dossier:
+    return get_visible_or_404(
+        Dossier.objects.select_related("area", "commune", "appraising_body", "registration__registered_by"),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    waiting = list(selectors.inbox(request.user))
+    notifications = list(selectors.unread_notifications(request.user)[:20])
+    context = {
+        "waiting": waiting,
+        "notifications": notifications,
+        "deadline_days": [(State(state).label, days) for state, days in STEP_DEADLINE_DAYS.items()],
+    }
+    return render(request, "dossiers/inbox.html", context)
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("trang_thai", "")
+    if state not in State.values:
+        state = ""
+    context = {
+        "dossiers": selectors.dossier_list(request.user, state=state),
+        "states": State.choices,
+        "state": state,
+    }
+    return render(request, "dossiers/dossier_list.html", context)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.register(user=request.user, **form.cleaned_data)
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Đã đăng ký xây dựng và lập hồ sơ cho {dossier.area}.")
+            return redirect(dossier)
+    return render(request, "dossiers/register.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dict[str, Any]:
+    user = request.user
+    move_forms = [
+        bound.get(f"move_{move}") or move_form_class(move)(move=move)
+        for move, _to in selectors.available_moves(user, dossier)
+    ]
+    findings = {f.number: f for f in dossier.findings.select_related("appraiser")}
+    appraisal_rows = []
+    if dossier.state in OPINION_STATES and selectors.acts_for(user, dossier, Role.APPRAISING_POLICE):
+        for result in services.current_results(dossier):
+            finding = findings.get(result["number"])
+            initial = {"number": result["number"], "status": finding.status if finding else result["status"]}
+            if finding:
+                initial["reason"] = finding.reason
+            form = bound.get(f"finding_{result['number']}") or FindingForm(
+                initial=initial, prefix=f"f{result['number']}"
+            )
+            appraisal_rows.append({"result": result, "finding": finding, "form": form})
+    return {
+        "dossier": dossier,
+        "crumbs": breadcrumbs(dossier.area, user),
+        "trail": "Hồ sơ công nhận",
+        "events": dossier.events.select_related("actor").prefetch_related("documents"),
+        "documents": dossier.documents.select_related("uploaded_by"),
+        "submission_card": Scorecard.from_dict(dossier.submission_scorecard)
+        if dossier.submission_scorecard
+        else None,
+        "appraisal_card": Scorecard.from_dict(dossier.appraisal_scorecard)
+        if dossier.appraisal_scorecard
+        else None,
+        "move_forms": move_forms,
+        "may_add_documents": selectors.may_add_documents(user, dossier),
+        "document_form": bound.get("document") or DocumentForm(),
+        "opinion_form": (bound.get("opinion") or OpinionForm())
+        if selectors.may_give_opinion(user, dossier)
+        else None,
+        "opinions": dossier.opinions.select_related("author"),
+        "findings": list(findings.values()),
+        "appraisal_rows": appraisal_rows,
+        "decision": Decision.objects.filter(dossier=dossier).select_related("signer").first(),
+        "alerts": dossier.alerts.all(),
+    }
+
+
+@login_required
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    services.mark_notifications_read(user=request.user, dossier_id=dossier.pk)
+    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+
+
+@login_required
+@require_POST
+def take_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    if move not in Move.values:
+        raise Http404
+    form = move_form_class(move)(request.POST, request.FILES, move=move)
+    if form.is_valid():
+        try:
+            services.move(
+                dossier_id=dossier.pk,
+                move=move,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                files=form.attachments(),
+                **form.extra(),
+            )
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã thực hiện: {Move(move).label}.")
+            return redirect(dossier)
+    messages.error(request, "Chưa thực hiện được thao tác; xem lỗi trong khung thao tác bên dưới.")
+    dossier.refresh_from_db()
+    context = _detail_context(request, dossier, **{f"move_{move}": form})
+    return render(request, "dossiers/dossier_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(
+                dossier_id=dossier.pk,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Đã bổ sung tài liệu.")
+            return redirect(dossier)
+    return render(
+        request, "dossiers/dossier_detail.html", _detail_context(request, dossier, document=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def add_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    form = OpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_opinion(dossier_id=dossier.pk, user=request.user, **form.cleaned_data)
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Đã gửi ý kiến phối hợp thẩm định.")
+            return redirect(dossier)
+    return render(
+        request, "dossiers/dossier_detail.html", _detail_context(request, dossier, opinion=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def record_finding(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    form = FindingForm(request.POST, prefix=f"f{number}")
+    if form.is_valid():
+        try:
+            services.record_finding(
+                dossier_id=dossier.pk,
+                user=request.user,
+                number=number,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            form.add_error("reason" if hasattr(error, "error_dict") else None, error.messages[0])
+        else:
+            messages.success(request, f"Đã ghi kết quả thẩm định tiêu chí {number}.")
+            return redirect(f"{dossier.get_absolute_url()}#tham-dinh")
+    context = _detail_context(request, dossier, **{f"finding_{number}": form})
+    return render(request, "dossiers/dossier_detail.html", context, status=400)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = get_visible_or_404(DossierDocument.objects.all(), request.user, pk=document_pk, dossier_id=pk)
+    extension = document.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=request.GET.get("tai") == "1",
+        filename=f"ho-so-{pk}-tai-lieu-{document.pk}.{extension}",
+    )
+
+
+@login_required
+def decision_file(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_visible_or_404(Decision.objects.all(), request.user, dossier_id=pk)
+    with decision.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != decision.sha256:
+        return render(request, "dossiers/decision_tampered.html", {"decision": decision}, status=409)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
+    return response
+
+
+@login_required
+def appraisal_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    if not dossier.appraisal_scorecard:
+        raise Http404
+    response = HttpResponse(appraisal_minutes_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-ban-tham-dinh-{dossier.pk}.pdf"'
+    return response
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.mark_notifications_read(user=request.user)
+        return redirect("dossiers:notifications")
+    items = selectors.all_notifications(request.user)[:100]
+    return render(request, "dossiers/notifications.html", {"items": items})
