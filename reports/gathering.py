@@ -1,0 +1,178 @@
+"""The figures of one report, as plain JSON values (stored on the report as "the figures used").
+
+Everything comes from `reports.selectors` and the criteria engine's batch scoring, with a fixed
+number of queries whatever the number of units. Person names never enter the figures: the
+criteria table keeps statuses only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from areas.models import Area, Level
+
+from . import selectors
+from .models import ReportKind, ReportRequest, TargetLevel
+from .periods import Period, report_subject
+
+STATUS_SHORT = {"met": "Đạt", "not_met": "Chưa đạt", "needs_evidence": "Cần minh chứng"}
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def criteria_table(unit: Area, as_of: dt.date) -> tuple[dict[str, Any], dict[int, Any]]:
+    """Every open village and commune of `unit` scored on `as_of` in one batch: the table rows
+    (statuses only) and the scorecards by unit id."""
+    from criteria.services import score_areas
+
+    areas = list(
+        Area.objects.subtree(unit)
+        .open_on(as_of)
+        .filter(level__in=[Level.VILLAGE, Level.COMMUNE])
+        .select_related("parent")
+        .order_by("path")
+    )
+    cards = score_areas(areas=areas, as_of=as_of)
+    numbers = sorted({r.number for card in cards.values() for r in card.results})
+    rows = []
+    for area in areas:
+        card = cards.get(area.pk)
+        statuses = {str(r.number): r.status for r in card.results} if card else {}
+        rows.append(
+            {
+                "area_id": area.pk,
+                "name": area.name,
+                "level": area.level,
+                "commune": area.parent.name if area.level == Level.VILLAGE and area.parent else area.name,
+                "criteria_set": card.criteria_set_name if card else "",
+                "statuses": statuses,
+                "met": card.met_count if card else 0,
+                "total": len(card.results) if card else 0,
+                "passed": bool(card and card.passed),
+            }
+        )
+    return {"numbers": numbers, "rows": rows}, cards
+
+
+def gather(report: ReportRequest) -> dict[str, Any]:
+    unit, as_of = report.unit, report.as_of
+    period = Period(report.period_start, report.period_end)
+    situation_rows, before = selectors.situation_with_change(unit, period)
+    dossiers = selectors.dossiers_as_of(unit, as_of)
+    dossiers_before = selectors.dossiers_as_of(unit, min(before.end, as_of))
+    recognised = [d for d in dossiers if d.recognised]
+    table, cards = criteria_table(unit, as_of)
+    totals = {
+        level: sum(1 for row in table["rows"] if row["level"] == level)
+        for level in (TargetLevel.VILLAGE, TargetLevel.COMMUNE)
+    }
+
+    def recognised_count(rows: list[selectors.DossierRow], level: str) -> int:
+        return sum(1 for d in rows if d.recognised and d.area_level == level)
+
+    progress = {}
+    for level in (TargetLevel.VILLAGE, TargetLevel.COMMUNE):
+        now, then = recognised_count(dossiers, level), recognised_count(dossiers_before, level)
+        progress[level] = {
+            "total": totals[level],
+            "recognised": now,
+            "recognised_before": then,
+            "percent": float(selectors.percent(now, totals[level])),
+            "text": selectors.fraction_text(now, totals[level], level),
+        }
+
+    plans = selectors.plans_progress(unit, selectors.plans_for(unit), as_of, dossiers)
+    if report.phase_id and not any(plan.pk == report.phase.plan_id for plan, _ in plans):
+        plans += selectors.plans_progress(report.phase.plan.issuing_unit, [report.phase.plan], as_of)
+    phases = [
+        {
+            "plan": plan.number,
+            "plan_title": plan.title,
+            "number": item.phase.number,
+            "name": item.phase.name,
+            "starts_on": _date(item.phase.starts_on),
+            "ends_on": _date(item.phase.ends_on),
+            "target_note": item.phase.target_note,
+            "level": item.progress.level,
+            "total": item.progress.total,
+            "required": item.progress.required,
+            "achieved": item.progress.achieved,
+            "target_text": item.progress.target_text,
+            "actual_text": item.progress.actual_text,
+            "on_track": item.progress.on_track,
+            "status": item.status_text,
+            "is_report_phase": item.phase.pk == report.phase_id,
+            "named": [
+                {
+                    "name": n.name,
+                    "state": n.state_label,
+                    "recognised": n.recognised,
+                    "decision": n.decision_number,
+                }
+                for n in item.named
+            ],
+        }
+        for plan, items in plans
+        for item in items
+    ]
+    risky = selectors.at_risk(recognised, as_of, cards)
+    late = selectors.overdue([d for d in dossiers if not d.recognised], as_of)
+    years = []
+    if unit.level == Level.PROVINCE:
+        years = [
+            {
+                "year": y.year,
+                "required": y.progress.required,
+                "achieved": y.achieved,
+                "total": y.total,
+                "target_text": y.progress.target_text,
+                "actual_text": y.progress.actual_text,
+                "on_track": y.progress.on_track,
+            }
+            for y in selectors.province_years(unit, as_of)
+        ]
+    return {
+        "kind": report.kind,
+        "kind_label": ReportKind(report.kind).label,
+        "subject": report_subject(report.kind, period, report.phase),
+        "unit": {"id": unit.pk, "name": unit.name, "level": unit.level, "kind": unit.kind},
+        "period": {"start": _date(period.start), "end": _date(period.end)},
+        "previous_period": {"start": _date(before.start), "end": _date(before.end)},
+        "as_of": _date(as_of),
+        "situation": [
+            {"key": r.key, "label": r.label, "current": r.current, "previous": r.previous, "change": r.change}
+            for r in situation_rows
+        ],
+        "progress": progress,
+        "registered": len(dossiers),
+        "registered_before": len(dossiers_before),
+        "states": [
+            {"state": s, "label": label, "count": n} for s, label, n in selectors.state_counts(dossiers)
+        ],
+        "phases": phases,
+        "recognised": [
+            {
+                "area": d.area_name,
+                "level": d.area_level,
+                "commune": d.commune_name,
+                "decision": d.decision_number,
+                "decided_on": _date(d.decision_date),
+            }
+            for d in recognised
+        ],
+        "at_risk": [{"area": r.area_name, "decision": r.decision_number, "broken": r.broken} for r in risky],
+        "overdue": [
+            {
+                "area": d.area_name,
+                "commune": d.commune_name,
+                "state": d.state_label,
+                "deadline": _date(d.deadline),
+            }
+            for d in late
+        ],
+        "years": years,
+        "criteria": table,
+    }

@@ -1,0 +1,31 @@
+"""The project's Celery app as the worker tests start it, with two test-only adjustments:
+
+- a 5-second visibility timeout, so that a message left unacknowledged by a worker killed with
+  SIGKILL is delivered again within the test instead of after the production hour;
+- rendering slowed by `REPORTS_TEST_RENDER_DELAY` seconds, so that a test can kill the worker
+  while a report is surely mid-build.
+"""
+
+import os
+import time
+
+from config.celery import app
+
+app.conf.broker_transport_options = {"visibility_timeout": 5}
+
+_delay = float(os.environ.get("REPORTS_TEST_RENDER_DELAY", "0"))
+if _delay:
+    import django
+
+    django.setup()
+    from reports import output
+
+    _render_pdf = output.render_pdf
+
+    def _slow_render_pdf(report, figures):
+        time.sleep(_delay)
+        return _render_pdf(report, figures)
+
+    output.render_pdf = _slow_render_pdf
+
+__all__ = ["app"]
