@@ -14,6 +14,7 @@ NAVIGATION: list[tuple[str, str, str, set[str] | None]] = [
     ("Sổ theo dõi", "subjects:index", "bi-journal-text", None),
     ("Tiêu chí", "criteria:index", "bi-list-check", None),
     ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", None),
+    ("Báo cáo", "reports:index", "bi-file-earmark-text", None),
     ("Nhật ký truy cập", "subjects:access_log", "bi-eye", {"appraising_police", "province_observer"}),
 ]
 

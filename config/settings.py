@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "areas",
     "subjects",
     "criteria",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -210,6 +213,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict = {}
+# Recognised units must keep the criteria: re-score them every night.
+CELERY_BEAT_SCHEDULE["dossiers-watch-recognised"] = {
+    "task": "dossiers.tasks.watch_recognised_units",
+    "schedule": timedelta(days=1),
+}
+# Reports: each day, draft the periodic reports on 30/6 and 31/12, and the phase summaries that
+# fall due within 30 days (10/12 in plan 174/KH-UBND); the responsible users see them at home.
+CELERY_BEAT_SCHEDULE["reports-draft-periodic"] = {
+    "task": "reports.tasks.draft_periodic_reports",
+    "schedule": timedelta(days=1),
+}
+CELERY_BEAT_SCHEDULE["reports-draft-due-summaries"] = {
+    "task": "reports.tasks.draft_due_summaries",
+    "schedule": timedelta(days=1),
+}
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "KhongMaTuy@2024")
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("so-theo-doi/", include("subjects.urls")),
     path("tieu-chi/", include("criteria.urls")),
     path("ho-so/", include("dossiers.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -725,7 +725,7 @@ def test_preview_and_confirm_run_the_same_number_of_queries_for_few_and_many_row
         content = xlsx(
             PERSON_HEADERS,
             [
-                person_row(f"Người Thử {n}", cccd=f"0020{rows:03d}{n:05d}", village="Bản Hô Sáo")
+                person_row(f"Người Thử {rows} {n}", cccd=f"0020{rows:03d}{n:05d}", village="Bản Hô Sáo")
                 for n in range(rows)
             ],
         ).getvalue()
