@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from areas.jurisdiction import jurisdiction_q
 from areas.models import Area, Level, User
+from areas.widgets import CompactSelect
 
 from . import models as m
 from . import selectors
@@ -67,12 +68,12 @@ class RegisterFilterSet(LabelledFilterSet):
 
 
 class VillageRegisterFilterSet(RegisterFilterSet):
-    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages)
+    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages, widget=CompactSelect)
 
 
 class PersonFilterSet(LabelledFilterSet):
     q = df.CharFilter(label="Họ tên hoặc số CCCD", method="filter_search")
-    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages)
+    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages, widget=CompactSelect)
     status = df.MultipleChoiceFilter(
         label="Diện đang quản lý",
         choices=m.StatusKind.choices,
@@ -182,7 +183,7 @@ class HotlineBoardFilterSet(VillageRegisterFilterSet):
 
 class PreventionModelFilterSet(RegisterFilterSet):
     search_fields = ("name", "lead_organisation")
-    area = df.ModelChoiceFilter(label="Địa bàn", queryset=visible_places)
+    area = df.ModelChoiceFilter(label="Địa bàn", queryset=visible_places, widget=CompactSelect)
     is_active = df.BooleanFilter(
         label="Đang duy trì hoạt động",
         widget=forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")]),

@@ -122,6 +122,12 @@ class Person(Register):
         verbose_name = "đối tượng"
         verbose_name_plural = "đối tượng"
         ordering = ["name_search", "birth_date"]
+        indexes = [
+            # A commune's list is its villages' persons in name order: one index range per page.
+            models.Index(
+                fields=["village", "name_search", "birth_date", "id"], name="person_village_name_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["name_search", "birth_date", "village"],

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils import timezone
 
 from .models import (
@@ -57,8 +57,12 @@ def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
         return queryset.filter(cccd=text)
     needle = normalise_name(text)
     if connection.vendor == "postgresql":
-        return queryset.alias(unaccented_name=Lower(Unaccent(F("full_name")))).filter(
-            unaccented_name__contains=needle
+        # Sorting under the "C" collation keeps the planner from walking the name index in order
+        # and filtering row by row; it takes the trigram index and sorts the few matches instead.
+        return (
+            queryset.alias(unaccented_name=Lower(Unaccent(F("full_name"))))
+            .filter(unaccented_name__contains=needle)
+            .order_by(Collate("name_search", "C"), "birth_date", "pk")
         )
     return queryset.filter(name_search__contains=needle)
 

@@ -66,8 +66,23 @@ def sign_in(page, live_server):
         page.goto(f"{live_server.url}/dang-nhap/")
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(password)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Đăng nhập").click()
         return page
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def shipped_criteria_sets(django_db_blocker):
+    """Browser tests are transactional and the database is flushed after each one, which also
+    removes the criteria sets the data migration ships. Put them back before every test."""
+    import importlib
+
+    from django.apps import apps
+
+    from criteria.models import CriteriaSet
+
+    with django_db_blocker.unblock():
+        if not CriteriaSet.objects.exists():
+            importlib.import_module("criteria.migrations.0002_seed_criteria_sets").seed(apps, None)

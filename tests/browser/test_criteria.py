@@ -45,11 +45,11 @@ def test_commune_police_read_a_scorecard_and_follow_a_failing_record(
 ):
     sign_in("cax")
     page.goto(f"{live_server.url}/tieu-chi/")
-    page.get_by_role("link", name="Xã Hoang Thèn").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xã Hoang Thèn").click()
     page.get_by_label("Tính đến ngày").fill("2025-06-30")
-    page.get_by_role("button", name="Tính").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính").click()
     assert page.get_by_role("heading", name="Đánh giá tiêu chí: Xã Hoang Thèn").is_visible()
     assert page.locator(".scorecard-verdict").inner_text().startswith("Chưa đạt")
     assert page.locator("#tieu-chi-1").get_by_text("Lán nương cuối bản").is_visible()
@@ -60,15 +60,15 @@ def test_commune_police_read_a_scorecard_and_follow_a_failing_record(
 
     # Before the addict was determined (01/03/2025) criterion 5 held.
     page.get_by_label("Tính đến ngày").fill("2025-02-28")
-    page.get_by_role("button", name="Tính").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính").click()
     assert page.locator("#tieu-chi-5 .badge").inner_text() == "Đạt"
 
     page.get_by_label("Tính đến ngày").fill("2025-06-30")
-    page.get_by_role("button", name="Tính").click()
-    page.wait_for_load_state()
-    page.locator("#tieu-chi-5").get_by_role("link", name="Tẩn Văn Chưa Hồ Sơ").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính").click()
+    with page.expect_navigation():
+        page.locator("#tieu-chi-5").get_by_role("link", name="Tẩn Văn Chưa Hồ Sơ").click()
     assert page.url.endswith(f"/so-theo-doi/doi-tuong/{registers.pk}/")
 
 

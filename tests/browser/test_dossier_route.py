@@ -38,14 +38,15 @@ def _move(page, move, comment="", files=None):
         form.locator(f"textarea[name='{move}-comment']").fill(comment)
     if files:
         form.locator(f"input[name='{move}-files']").set_input_files(files)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    # Wait for the navigation the submit starts, not the load state of the page already shown.
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
 
 def _open_from_inbox(page, live_server, village="Bản Tả Lèng"):
     page.goto(f"{live_server.url}/ho-so/")
-    page.get_by_role("link", name=village).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=village).first.click()
 
 
 def _state(page) -> str:
@@ -70,8 +71,8 @@ def test_a_village_goes_from_registration_to_a_signed_recognition(
     page.get_by_label("Thời hạn đạt tiêu chí").fill(
         (timezone.localdate() + dt.timedelta(days=120)).isoformat()
     )
-    page.get_by_role("button", name="Đăng ký và lập hồ sơ").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng ký và lập hồ sơ").click()
     assert _state(page) == "Công an xã đang chuẩn bị"
     screenshot("dossier-1-registered")
     _move(page, "submit", "Kính trình Chủ tịch UBND xã.", [str(proposal)])
@@ -124,8 +125,9 @@ def test_a_village_goes_from_registration_to_a_signed_recognition(
     form = page.locator("form[action$='/buoc/recognise/']")
     form.get_by_label("Số quyết định").fill("125")
     form.get_by_label("Mã xác thực (OTP)").fill(otp_code(people.district_chair))
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    # Wait for the navigation the submit starts, not the load state of the page already shown.
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
     assert _state(page) == "Đã công nhận"
     assert page.get_by_role("link", name="Quyết định đã ký số (PDF)").is_visible()
     screenshot("dossier-5-recognised")

@@ -9,8 +9,8 @@ def test_commune_police_signs_in_and_opens_their_commune(
     sign_in("cax")
     screenshot("home-commune-police")
     assert page.get_by_role("heading", name="Việc cần xử lý").is_visible()
-    page.locator("a.nav-link", has_text="Địa bàn").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.nav-link", has_text="Địa bàn").click()
     assert page.get_by_role("heading", name="Xã Hoang Thèn").is_visible()
     assert page.get_by_role("link", name="Bản Tả Lèng").is_visible()
     shot = screenshot("commune-page")

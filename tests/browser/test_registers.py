@@ -11,21 +11,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def save(page):
-    page.get_by_role("button", name="Lưu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu").click()
 
 
 def add_record(page, link_text: str):
-    page.get_by_role("link", name=link_text).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=link_text).click()
 
 
 def test_commune_police_keeps_a_persons_record_and_reads_the_timeline(
     tree, people, page, sign_in, screenshot
 ):
     sign_in("cax")
-    page.locator("a.nav-link", has_text="Sổ theo dõi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.nav-link", has_text="Sổ theo dõi").click()
     screenshot("registers-index")
     page.get_by_role("link", name="Đối tượng").click()
     page.get_by_role("link", name="Thêm đối tượng").click()
@@ -80,8 +80,8 @@ def test_commune_police_keeps_a_persons_record_and_reads_the_timeline(
     assert page.get_by_test_id("cccd").inner_text() == "012092000111"
     shot = screenshot("registers-person-timeline")
     assert shot.stat().st_size > 10_000
-    page.get_by_role("link", name="Đối tượng").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Đối tượng").first.click()
     row = page.get_by_role("row", name="Giàng A Páo")
     assert "••••••••0111" in row.inner_text() and "012092000111" not in page.content()
     assert "Người nghiện ma túy" in row.inner_text()
@@ -141,8 +141,8 @@ def test_a_village_register_is_kept_and_its_history_read(
     page.get_by_label("Ngày triệt xóa").fill("2024-04-20")
     save(page)
     screenshot("registers-point-detail")
-    page.get_by_role("link", name="Lịch sử thay đổi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Lịch sử thay đổi").click()
     assert page.get_by_role("cell", name="20/04/2024").is_visible()
     screenshot("registers-point-history")
     point = DrugPoint.objects.get()
@@ -150,11 +150,11 @@ def test_a_village_register_is_kept_and_its_history_read(
 
     # The person page is opened, then the district police read who opened it.
     page.goto(f"{live_server.url}/so-theo-doi/doi-tuong/")
-    page.get_by_role("link", name="Sùng A Tủa").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sùng A Tủa").click()
     page.context.clear_cookies()
     sign_in("cah")
-    page.locator("a.nav-link", has_text="Nhật ký truy cập").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.nav-link", has_text="Nhật ký truy cập").click()
     assert page.get_by_role("cell", name="Xem hồ sơ", exact=True).is_visible()
     screenshot("registers-access-log")

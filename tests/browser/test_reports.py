@@ -11,16 +11,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.usefixtures("plan", "recognised_ta_leng")
 def test_district_police_follows_plan_progress_on_the_dashboard(tree, people, page, sign_in, screenshot):
     sign_in("cah")
-    page.locator("a.nav-link", has_text="Báo cáo").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.nav-link", has_text="Báo cáo").click()
     assert page.get_by_role("heading", name="Tiến độ xây dựng địa bàn không ma túy").is_visible()
     assert page.get_by_test_id("villages-recognised").inner_text() == "1/3 thôn, bản = 33,3 %"
     assert page.locator("svg.chart").count() >= 2
     shot = screenshot("reports-dashboard-district")
     assert shot.stat().st_size > 10_000
 
-    page.get_by_role("link", name="Kế hoạch số 174/KH-UBND").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kế hoạch số 174/KH-UBND").click()
     assert page.get_by_text("125/QĐ-UBND").is_visible()
     screenshot("reports-plan")
 
@@ -37,8 +37,8 @@ def test_province_sees_yearly_targets_and_a_bad_report_form_keeps_its_text(
     page.goto(f"{live_server.url}/bao-cao/danh-sach/")
     page.get_by_label("Loại báo cáo").select_option("phase_summary")
     page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị bổ sung kinh phí")
-    page.get_by_role("button", name="Tạo báo cáo").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tạo báo cáo").click()
     assert page.get_by_text("phải chọn giai đoạn").first.is_visible()
     assert page.get_by_label("Đề xuất, kiến nghị").input_value() == "Đề nghị bổ sung kinh phí"
     screenshot("reports-form-error")
