@@ -35,8 +35,9 @@ class PersonFacts:
     statuses: dict[str, dt.date] = field(default_factory=dict)
     file_kinds: set[str] = field(default_factory=set)
     treatments: list[TreatmentFacts] = field(default_factory=list)
-    # (tested_on, result) of the tests in the widest window any criterion looks at
-    recent_tests: list[tuple[dt.date, str]] = field(default_factory=list)
+    # the latest test in the widest window any criterion looks at, ending on the reference date:
+    # (day, result), the result positive if any test of that day was
+    latest_test: tuple[dt.date, str] | None = None
     last_test_on: dt.date | None = None
     # the failing records already made for this person, by reason (see rules._person_failure)
     failures: dict[str, Any] | None = None

@@ -285,7 +285,7 @@ def _person_failure(person: PersonFacts, reason: str) -> FailingRecord:
     if record is None:
         if person.failures is None:
             person.failures = {}
-        record = person.failures[reason] = FailingRecord("person", person.id, person.name, "", reason)
+        record = person.failures[reason] = FailingRecord("person", person.id, person.name, reason)
     return record
 
 
@@ -674,11 +674,11 @@ def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[s
     earliest = reference - dt.timedelta(days=params["within_days"])
     failures = []
     for p in people:
-        in_window = [t for t in p.recent_tests if earliest <= t[0] <= reference]
-        if not in_window:
+        test = p.latest_test
+        if test is None or not earliest <= test[0] <= reference:
             failures.append(_person_failure(p, f"chưa xét nghiệm trong {params['within_days']} ngày"))
-        elif params["require_negative"] and max(in_window)[1] != TestResult.NEGATIVE:
-            failures.append(_person_failure(p, f"xét nghiệm ngày {max(in_window)[0]:%d/%m/%Y} dương tính"))
+        elif params["require_negative"] and test[1] != TestResult.NEGATIVE:
+            failures.append(_person_failure(p, f"xét nghiệm ngày {test[0]:%d/%m/%Y} dương tính"))
     what = "âm tính" if params["require_negative"] else "được xét nghiệm"
     who = _kinds_label(params["status_kinds"], STATUS_CHOICES)
     return Outcome(

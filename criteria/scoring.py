@@ -8,10 +8,12 @@ so later changes to registers or parameters never reach it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+import functools
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from django.db import models
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 class Status(models.TextChoices):
@@ -28,8 +30,40 @@ class FailingRecord:
     model: str
     pk: int
     label: str
-    url: str = ""
     reason: str = ""
+
+    @property
+    def url(self) -> str:
+        """The record's page ("" for a record without one); derived, so never frozen."""
+        pattern = _url_pattern(self.model, get_script_prefix())
+        return pattern.replace(str(_PLACEHOLDER), str(self.pk)) if pattern else ""
+
+
+# Page names of the registers' records; a record whose page does not exist is listed without a link.
+RECORD_URL_NAMES: dict[str, str] = {
+    "person": "subjects:person_detail",
+    "drugpoint": "subjects:point_detail",
+    "criminalgroup": "subjects:group_detail",
+    "drugcase": "subjects:case_detail",
+    "cultivationincident": "subjects:cultivation_detail",
+    "preventionmodel": "subjects:prevention_detail",
+    "area": "areas:detail",
+}
+_PLACEHOLDER = 987654321
+FAILING_FIELDS = frozenset(f.name for f in fields(FailingRecord))
+
+
+@functools.lru_cache(maxsize=64)
+def _url_pattern(model: str, script_prefix: str) -> str | None:
+    """A page's URL with a placeholder id, reversed once per model (a scorecard can list
+    thousands of records whose links differ only by the id)."""
+    name = RECORD_URL_NAMES.get(model)
+    if name is None:
+        return None
+    try:
+        return reverse(name, args=[_PLACEHOLDER])
+    except NoReverseMatch:
+        return None
 
 
 @dataclass
@@ -127,7 +161,10 @@ class Scorecard:
                     rule=r["rule"],
                     status=r["status"],
                     figures=r.get("figures", ""),
-                    failing=[FailingRecord(**f) for f in r.get("failing", [])],
+                    failing=[
+                        FailingRecord(**{k: v for k, v in f.items() if k in FAILING_FIELDS})
+                        for f in r.get("failing", [])
+                    ],
                     evidence=EvidenceInfo(**evidence) if evidence else None,
                     criterion_id=r.get("criterion_id"),
                 )

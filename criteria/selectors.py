@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from areas.models import Area, Level
@@ -30,6 +30,7 @@ from subjects.models import (
     PersonStatus,
     Plant,
     PreventionModel,
+    TestResult,
     Treatment,
     TreatmentKind,
 )
@@ -107,7 +108,7 @@ def gather_facts(
         if "files" in needs:
             _add_files(persons, village_ids, as_of)
         if "recent_tests" in needs:
-            _add_recent_tests(persons, village_ids, proposal_date or as_of, plan.test_window_days)
+            _add_latest_tests(persons, village_ids, proposal_date or as_of, plan.test_window_days)
         if "last_test" in needs and plan.last_test_kinds:
             _add_last_tests(persons, village_ids, as_of, plan.last_test_kinds)
     if village_ids and needs & {"treatments", "substitution"}:
@@ -227,9 +228,12 @@ def _treatments(village_ids: list[int], as_of: dt.date) -> list[TreatmentFacts]:
     ]
 
 
-def _add_recent_tests(
+def _add_latest_tests(
     persons: dict[int, PersonFacts], village_ids: list[int], reference: dt.date, window_days: int
 ) -> None:
+    """Each person's latest test in the `window_days` days up to `reference`, aggregated per
+    person by the database: a rule with a narrower window needs only that test (it is in the
+    narrower window, or no test is)."""
     rows = (
         DrugTest.objects.filter(
             person__village_id__in=id_subquery(village_ids),
@@ -237,11 +241,14 @@ def _add_recent_tests(
             tested_on__lte=reference,
         )
         .order_by()
-        .values_list("person_id", "tested_on", "result")
+        .values("person_id")
+        .annotate(last=Max("tested_on"), last_positive=Max("tested_on", filter=Q(result=TestResult.POSITIVE)))
+        .values_list("person_id", "last", "last_positive")
     )
-    for person_id, tested_on, result in rows:
-        if person_id in persons:
-            persons[person_id].recent_tests.append((tested_on, result))
+    for person_id, last, last_positive in rows:
+        person = persons.get(person_id)
+        if person is not None:
+            person.latest_test = (last, TestResult.POSITIVE if last_positive == last else TestResult.NEGATIVE)
 
 
 def _add_last_tests(

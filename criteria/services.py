@@ -5,14 +5,15 @@ compliance watch and the reports call `score_area` / `score_areas`."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Level, Role
@@ -102,7 +103,28 @@ def score_areas(
     """Batch scoring; a constant number of queries for the whole batch. Each unit is scored with
     `criteria_set` when given, else with the set that applies to it; a unit no set applies to (or
     above commune level) gets a scorecard without results."""
-    areas = list(areas)
+    with _collector_paused():
+        return _score_areas(list(areas), as_of, criteria_set, proposal_date)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A batch builds hundreds of thousands of small acyclic objects (facts, results, failing
+    records): left running, the cyclic garbage collector rescans the whole heap again and again
+    while they are made, which costs as much as the scoring itself. Paused for the batch, the
+    collector resumes in its former state and then frees any cycle left behind."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _score_areas(
+    areas: list[Area], as_of: dt.date, criteria_set: CriteriaSet | None, proposal_date: dt.date | None
+) -> dict[int, Scorecard]:
     scored = [a for a in areas if a.level in SCORED_LEVELS]
     if criteria_set is not None:
         criteria = {criteria_set.pk: list(criteria_set.criteria.order_by("number"))}
@@ -122,7 +144,6 @@ def score_areas(
         gather_facts(areas=to_score, as_of=as_of, plan=plan, proposal_date=proposal_date) if to_score else {}
     )
     attestations = _attestations(to_score, used_criteria, as_of)
-    urls = _UrlMaker()
 
     cards: dict[int, Scorecard] = {}
     for area in areas:
@@ -146,7 +167,6 @@ def score_areas(
                         unit_facts,
                         context,
                         attestations.get((area.id, criterion.id)),
-                        urls,
                     )
                 )
         cards[area.pk] = card
@@ -159,12 +179,8 @@ def _result(
     unit_facts: Any,
     context: ScoringContext,
     attestation: EvidenceAttestation | None,
-    urls: _UrlMaker,
 ) -> CriterionResult:
     outcome = rules.evaluate(criterion.rule, unit_facts, context, params)
-    for record in outcome.failing:
-        if not record.url:
-            record.url = urls.url(record.model, record.pk)
     result = CriterionResult(
         number=criterion.number,
         text=criterion.text,
@@ -230,43 +246,6 @@ def _attestations(
     for attestation in rows:
         latest.setdefault((attestation.area_id, attestation.criterion_id), attestation)
     return latest
-
-
-# Page names of the registers' records; a record whose page does not exist is listed without a link.
-RECORD_URL_NAMES: dict[str, str] = {
-    "person": "subjects:person_detail",
-    "drugpoint": "subjects:point_detail",
-    "criminalgroup": "subjects:group_detail",
-    "drugcase": "subjects:case_detail",
-    "cultivationincident": "subjects:cultivation_detail",
-    "preventionmodel": "subjects:prevention_detail",
-    "area": "areas:detail",
-}
-_PLACEHOLDER = 987654321
-
-
-class _UrlMaker:
-    """Links to records, reversing each page name once per batch: a batch can list thousands of
-    failing records, and their URLs differ only by the id."""
-
-    def __init__(self) -> None:
-        self._patterns: dict[str, str | None] = {}
-
-    def url(self, model: str, pk: int) -> str:
-        if model not in self._patterns:
-            self._patterns[model] = self._pattern(model)
-        pattern = self._patterns[model]
-        return pattern.replace(str(_PLACEHOLDER), str(pk)) if pattern else ""
-
-    @staticmethod
-    def _pattern(model: str) -> str | None:
-        name = RECORD_URL_NAMES.get(model)
-        if name is None:
-            return None
-        try:
-            return reverse(name, args=[_PLACEHOLDER])
-        except NoReverseMatch:
-            return None
 
 
 # ---------------------------------------------------------------- attestations

@@ -416,6 +416,30 @@ def test_latest_test_in_the_window_must_be_negative(tree, judge):
     assert judge(tree.ta_leng, "tested_within_days", {**params, "require_negative": False}).status == MET
 
 
+def test_criteria_with_different_windows_in_one_set_each_keep_their_own(tree):
+    person = addict(tree.ta_leng)
+    DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=20))
+    criteria_set = one_rule_set("tested_within_days", {"status_kinds": ["addict"], "within_days": 15})
+    criteria_set.criteria.create(
+        number=2,
+        text="Tiêu chí thử 30 ngày",
+        rule="tested_within_days",
+        params={"status_kinds": ["addict"], "within_days": 30},
+    )
+    card = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set)
+    assert [r.status for r in card.results] == [NOT_MET, MET]
+
+
+def test_a_positive_and_a_negative_test_on_the_same_day_count_as_positive(tree, judge):
+    person = addict(tree.ta_leng)
+    day = AS_OF - dt.timedelta(days=3)
+    DrugTestFactory(person=person, tested_on=day, result=sm.TestResult.NEGATIVE)
+    DrugTestFactory(person=person, tested_on=day, result=sm.TestResult.POSITIVE)
+    result = judge(tree.ta_leng, "tested_within_days", {"status_kinds": ["addict"], "within_days": 30})
+    assert result.status == NOT_MET
+    assert "dương tính" in result.failing[0].reason
+
+
 def test_within_days_counts_each_listed_status(tree, judge):
     user = PersonFactory(village=tree.ta_leng)
     PersonStatusFactory(person=user, kind=sm.StatusKind.PSYCHOSIS)

@@ -307,7 +307,7 @@ def person_facts(draw, pid):
         statuses={k: draw(DAYS) for k in kinds},
         file_kinds=set(draw(st.lists(st.sampled_from(sm.FileKind.values), max_size=2))),
         treatments=treatments,
-        recent_tests=tests,
+        latest_test=max(tests, default=None),
         last_test_on=max((t[0] for t in tests), default=None),
     )
 
