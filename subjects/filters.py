@@ -43,6 +43,14 @@ def _checkbox(label: str, method: str) -> df.BooleanFilter:
     return df.BooleanFilter(label=label, method=method, widget=forms.CheckboxInput)
 
 
+def _date_range(label_from: str, label_to: str, field: str) -> tuple[df.DateFilter, df.DateFilter]:
+    widget = forms.DateInput(attrs={"type": "date"})
+    return (
+        df.DateFilter(label=label_from, field_name=field, lookup_expr="gte", widget=widget),
+        df.DateFilter(label=label_to, field_name=field, lookup_expr="lte", widget=widget),
+    )
+
+
 class LabelledFilterSet(df.FilterSet):
     """Choice filters read "Tất cả" when nothing is chosen."""
 
@@ -128,18 +136,7 @@ class CriminalGroupFilterSet(VillageRegisterFilterSet):
 
 class DrugCaseFilterSet(VillageRegisterFilterSet):
     search_fields = ("summary",)
-    occurred_from = df.DateFilter(
-        label="Xảy ra từ ngày",
-        field_name="occurred_on",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    occurred_to = df.DateFilter(
-        label="đến ngày",
-        field_name="occurred_on",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    occurred_from, occurred_to = _date_range("Xảy ra từ ngày", "đến ngày", "occurred_on")
 
     class Meta:
         model = m.DrugCase
@@ -192,6 +189,64 @@ class PreventionModelFilterSet(RegisterFilterSet):
     class Meta:
         model = m.PreventionModel
         fields = ["kind", "is_active"]
+
+
+class PersonRecordFilterSet(LabelledFilterSet):
+    """A register kept on the person pages (files, treatments, tests), listed across persons:
+    found by the person's name, accents optional, or CCCD, and by the person's village."""
+
+    q = df.CharFilter(label="Họ tên hoặc số CCCD", method="filter_person")
+    village = df.ModelChoiceFilter(
+        label="Thôn, bản", field_name="person__village", queryset=visible_villages, widget=CompactSelect
+    )
+
+    def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        # The outer queryset is already gated; the persons here only narrow it.
+        return queryset.filter(person__in=selectors.search_persons(m.Person.objects.all(), value))
+
+
+class ManagementFileFilterSet(PersonRecordFilterSet):
+    open_now = _checkbox("Đang quản lý (chưa kết thúc)", "filter_open")
+    opened_from, opened_to = _date_range("Lập từ ngày", "đến ngày", "opened_on")
+
+    class Meta:
+        model = m.ManagementFile
+        fields = ["kind"]
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(closed_on__isnull=True) if value else queryset
+
+
+class TreatmentFilterSet(PersonRecordFilterSet):
+    running = _checkbox("Đang cai nghiện, điều trị", "filter_running")
+    breaking = _checkbox("Vi phạm nội quy hoặc sử dụng ma túy khác", "filter_breaking")
+    unrecorded = _checkbox("Chưa ghi nhận việc chấp hành, sử dụng ma túy khác", "filter_unrecorded")
+
+    class Meta:
+        model = m.Treatment
+        fields = ["kind"]
+
+    def filter_running(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        day = selectors.today()
+        running = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return queryset.filter(running) if value else queryset
+
+    def filter_breaking(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(Q(complies_with_rules=False) | Q(uses_other_drugs=True)) if value else queryset
+
+    def filter_unrecorded(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        unrecorded = Q(complies_with_rules__isnull=True) | Q(uses_other_drugs__isnull=True)
+        return queryset.filter(unrecorded) if value else queryset
+
+
+class DrugTestFilterSet(PersonRecordFilterSet):
+    tested_from, tested_to = _date_range("Xét nghiệm từ ngày", "đến ngày", "tested_on")
+
+    class Meta:
+        model = m.DrugTest
+        fields = ["result", "method", "reason"]
 
 
 class AccessLogFilterSet(LabelledFilterSet):

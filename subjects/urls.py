@@ -13,11 +13,16 @@ urlpatterns = [
     path("doi-tuong/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
 ]
 
-for register in views.LISTED_REGISTERS:
+for register in views.LIST_PAGES:
     base, key = register.slug, register.key
     urlpatterns += [
         path(f"{base}/", views.ObjectListView.as_view(register=register), name=f"{key}_list"),
         path(f"{base}/xuat-excel/", views.ObjectExportView.as_view(register=register), name=f"{key}_export"),
+    ]
+
+for register in views.LISTED_REGISTERS:
+    base, key = register.slug, register.key
+    urlpatterns += [
         path(f"{base}/them/", views.ObjectEditView.as_view(register=register), name=f"{key}_create"),
         path(f"{base}/<int:pk>/sua/", views.ObjectEditView.as_view(register=register), name=f"{key}_edit"),
         path(

@@ -95,6 +95,7 @@ class RegisterConfig:
     annotate: dict[str, Any] = field(default_factory=dict)
     persons_field: str = ""  # the many-to-many to persons shown on the detail page
     of_person: bool = False  # created and read from the person page
+    ordering: tuple[str, ...] = ()  # of the list, when not the model's own
 
     @property
     def noun(self) -> str:
@@ -115,7 +116,7 @@ class RegisterConfig:
         if self.annotate:
             queryset = queryset.annotate(**self.annotate)
         # Aggregating drops Meta.ordering; the pk keeps pages stable between equal rows.
-        return queryset.order_by(*self.model._meta.ordering, "pk")
+        return queryset.order_by(*(self.ordering or self.model._meta.ordering), "pk")
 
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"subjects:{self.key}_{action}", args=args)
@@ -164,6 +165,23 @@ STATUSES = RegisterConfig(
     related=("person__village",),
     of_person=True,
 )
+# Files, treatments and tests are written from the person page and listed across persons; a row
+# links to its person's page, where every view is logged.
+_PERSON_NAME = Column("Họ và tên", lambda record: record.person.full_name, link=True)
+_PERSON_VILLAGE = Column("Thôn, bản", lambda record: record.person.village.name)
+
+
+def _recorded(value: bool | None, yes: str, no: str) -> str:
+    return "(chưa ghi nhận)" if value is None else (yes if value else no)
+
+
+def _treatment_kind(treatment: m.Treatment) -> str:
+    # The substitution label names both medicines; a row names the one given.
+    if treatment.kind == m.TreatmentKind.SUBSTITUTION and treatment.medication:
+        return f"Điều trị thay thế ({treatment.get_medication_display()})"
+    return treatment.get_kind_display()
+
+
 FILES = RegisterConfig(
     key="file",
     slug="ho-so-quan-ly",
@@ -171,8 +189,18 @@ FILES = RegisterConfig(
     title="Hồ sơ quản lý",
     icon="bi-folder2",
     form=forms.ManagementFileForm,
+    filterset=filters.ManagementFileFilterSet,
+    columns=(
+        _PERSON_NAME,
+        _PERSON_VILLAGE,
+        Column("Loại hồ sơ", "kind"),
+        Column("Ngày lập", "opened_on"),
+        Column("Ngày kết thúc quản lý", "closed_on"),
+        Column("Người / tổ chức được giao quản lý", "responsible"),
+    ),
     related=("person__village",),
     of_person=True,
+    ordering=("-opened_on",),
 )
 TREATMENTS = RegisterConfig(
     key="treatment",
@@ -181,8 +209,19 @@ TREATMENTS = RegisterConfig(
     title="Cai nghiện, điều trị",
     icon="bi-capsule",
     form=forms.TreatmentForm,
+    filterset=filters.TreatmentFilterSet,
+    columns=(
+        _PERSON_NAME,
+        _PERSON_VILLAGE,
+        Column("Hình thức", _treatment_kind),
+        Column("Ngày bắt đầu", "start_date"),
+        Column("Ngày kết thúc", "end_date"),
+        Column("Chấp hành nội quy", lambda t: _recorded(t.complies_with_rules, "Tốt", "Vi phạm")),
+        Column("Ma túy khác", lambda t: _recorded(t.uses_other_drugs, "Có sử dụng", "Không")),
+    ),
     related=("person__village",),
     of_person=True,
+    ordering=("-start_date",),
 )
 TESTS = RegisterConfig(
     key="test",
@@ -191,8 +230,19 @@ TESTS = RegisterConfig(
     title="Xét nghiệm chất ma túy",
     icon="bi-eyedropper",
     form=forms.DrugTestForm,
+    filterset=filters.DrugTestFilterSet,
+    columns=(
+        _PERSON_NAME,
+        _PERSON_VILLAGE,
+        Column("Ngày xét nghiệm", "tested_on"),
+        Column("Kết quả", "result"),
+        Column("Chất ma túy", "substance"),
+        Column("Phương pháp", "method"),
+        Column("Lý do", "reason"),
+    ),
     related=("person__village",),
     of_person=True,
+    ordering=("-tested_on",),
 )
 
 VILLAGE_REGISTERS = (
@@ -356,7 +406,10 @@ VILLAGE_REGISTERS = (
 )
 
 PERSON_RECORDS = (STATUSES, FILES, TREATMENTS, TESTS)
+# Registers with their own pages (list, create, detail); person records are edited from the person page.
 LISTED_REGISTERS = (PERSONS, *VILLAGE_REGISTERS)
+# Every list page, in the order of the register index.
+LIST_PAGES = (PERSONS, FILES, TREATMENTS, TESTS, *VILLAGE_REGISTERS)
 REGISTERS = {r.key: r for r in (*LISTED_REGISTERS, *PERSON_RECORDS)}
 TIMELINE_REGISTERS = {"status": STATUSES, "file": FILES, "treatment": TREATMENTS, "test": TESTS}
 
@@ -406,10 +459,7 @@ class ObjectListView(RegisterView):
         filterset = self.filterset()
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
-            (
-                self.register.url("detail", obj.pk),
-                [(column, column.cell(obj)) for column in self.register.columns],
-            )
+            (self.register.object_url(obj), [(column, column.cell(obj)) for column in self.register.columns])
             for obj in page
         ]
         context = {
@@ -419,7 +469,7 @@ class ObjectListView(RegisterView):
             "rows": rows,
             "query": _query_without_page(request),
             "can_edit": can_edit_registers(request.user),
-            "crumbs": self.crumbs()[:-1],
+            "crumbs": [_crumb("Sổ theo dõi", reverse("subjects:index"))],
             "trail": self.register.title,
         }
         return render(request, self.template_name, context)
@@ -641,9 +691,7 @@ class IndexView(LoginRequiredMixin, View):
     count per register, whatever the data)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        registers = [
-            (r, r.model.objects.visible_to(request.user).count(), r.url("list")) for r in LISTED_REGISTERS
-        ]
+        registers = [(r, r.model.objects.visible_to(request.user).count(), r.url("list")) for r in LIST_PAGES]
         context = {"registers": registers, "can_edit": can_edit_registers(request.user)}
         return render(request, "subjects/index.html", context)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subjects import models as m
-from subjects.views import LISTED_REGISTERS
+from subjects.views import LIST_PAGES
 from tests import factories as f
 
 LIST_BUILDERS = {
@@ -32,11 +32,14 @@ LIST_BUILDERS = {
     ),
     "board": lambda village, n: f.HotlineBoardFactory(village=village),
     "prevention": lambda village, n: f.PreventionModelFactory(area=village),
+    "file": lambda village, n: f.ManagementFileFactory(person=f.PersonFactory(village=village)),
+    "treatment": lambda village, n: f.TreatmentFactory(person=f.PersonFactory(village=village)),
+    "test": lambda village, n: f.DrugTestFactory(person=f.PersonFactory(village=village)),
 }
 
 
-def test_every_listed_register_has_a_builder_for_the_query_count_test():
-    assert {r.key for r in LISTED_REGISTERS} == set(LIST_BUILDERS)
+def test_every_list_page_has_a_builder_for_the_query_count_test():
+    assert {r.key for r in LIST_PAGES} == set(LIST_BUILDERS)
 
 
 @pytest.mark.parametrize("key", sorted(LIST_BUILDERS))
@@ -432,3 +435,90 @@ def test_opening_a_persons_record_for_editing_is_logged(records, people, login):
     client.get(reverse("subjects:point_edit", args=[records.point.pk]))  # not a person's record
     logged = list(m.AccessLog.objects.order_by("pk").values_list("action", "object_type", "object_id"))
     assert logged == [("view", "person", records.person.pk), ("view", "drugtest", records.test.pk)]
+
+
+# ---------------------------------------------------------------- files, treatments, tests across persons
+
+
+def test_treatment_list_finds_breaking_and_unrecorded_patients(tree, people, login):
+    today = timezone.localdate()
+    keeps = f.PersonFactory(village=tree.ta_leng, full_name="Chấp Hành Tốt")
+    f.TreatmentFactory(person=keeps, complies_with_rules=True, uses_other_drugs=False)
+    breaks = f.PersonFactory(village=tree.ta_leng, full_name="Dùng Ma Túy Khác")
+    f.TreatmentFactory(person=breaks, complies_with_rules=True, uses_other_drugs=True)
+    unknown = f.PersonFactory(village=tree.ta_leng, full_name="Chưa Ghi Nhận")
+    f.TreatmentFactory(person=unknown, complies_with_rules=None, uses_other_drugs=False)
+    ended = f.PersonFactory(village=tree.ta_leng, full_name="Đã Kết Thúc")
+    f.TreatmentFactory(
+        person=ended,
+        start_date=today - dt.timedelta(days=100),
+        end_date=today - dt.timedelta(days=1),
+        complies_with_rules=True,
+        uses_other_drugs=False,
+    )
+    client = login(people.commune_police)
+    url = reverse("subjects:treatment_list")
+
+    def persons(query):
+        return {t.person.full_name for t in client.get(url, query).context["page"].object_list}
+
+    assert persons({"breaking": "on"}) == {"Dùng Ma Túy Khác"}
+    assert persons({"unrecorded": "on"}) == {"Chưa Ghi Nhận"}
+    assert persons({"running": "on"}) == {"Chấp Hành Tốt", "Dùng Ma Túy Khác", "Chưa Ghi Nhận"}
+    body = client.get(url).content.decode()
+    assert "(chưa ghi nhận)" in body and "Có sử dụng" in body
+
+
+def test_test_list_filters_by_result_and_dates_and_finds_the_person_without_accents(tree, people, login):
+    today = timezone.localdate()
+    person = f.PersonFactory(village=tree.ta_leng, full_name="Nguyễn Văn Ánh")
+    f.DrugTestFactory(person=person, tested_on=today - dt.timedelta(days=40), result=m.TestResult.POSITIVE)
+    f.DrugTestFactory(person=person, tested_on=today - dt.timedelta(days=3), result=m.TestResult.NEGATIVE)
+    f.DrugTestFactory(person=f.PersonFactory(village=tree.ta_leng, full_name="Lò Văn Khác"), tested_on=today)
+    client = login(people.commune_police)
+    url = reverse("subjects:test_list")
+
+    def count(query):
+        return client.get(url, query).context["page"].paginator.count
+
+    assert count({"q": "nguyen van anh"}) == 2
+    assert count({"q": "nguyen van anh", "result": "positive"}) == 1
+    assert count({"tested_from": (today - dt.timedelta(days=7)).isoformat()}) == 2
+    assert count({"tested_to": (today - dt.timedelta(days=7)).isoformat()}) == 1
+    rows = client.get(url, {"q": "nguyen"}).context["rows"]
+    assert rows[0][0] == reverse("subjects:person_detail", args=[person.pk])  # newest first, to the person
+
+
+def test_file_list_keeps_open_files_and_offers_no_create_button(tree, people, login):
+    today = timezone.localdate()
+    f.ManagementFileFactory(person=f.PersonFactory(village=tree.ta_leng, full_name="Đang Quản Lý"))
+    f.ManagementFileFactory(
+        person=f.PersonFactory(village=tree.ta_leng, full_name="Đã Thôi Quản Lý"),
+        opened_on=today - dt.timedelta(days=300),
+        closed_on=today - dt.timedelta(days=2),
+    )
+    client = login(people.commune_police)
+    response = client.get(reverse("subjects:file_list"), {"open_now": "on"})
+    assert {r.person.full_name for r in response.context["page"].object_list} == {"Đang Quản Lý"}
+    assert "/them/" not in response.content.decode()
+
+
+@pytest.mark.parametrize("key", ["file", "treatment", "test"])
+def test_person_record_lists_hold_only_the_users_jurisdiction(key, tree, people, login):
+    LIST_BUILDERS[key](tree.ta_leng, 1)
+    LIST_BUILDERS[key](tree.co_muong, 2)  # another commune
+    own = login(people.commune_police).get(reverse(f"subjects:{key}_list"))
+    assert own.context["page"].paginator.count == 1
+    district = login(people.district_police).get(reverse(f"subjects:{key}_list"))
+    assert district.context["page"].paginator.count == 2
+
+
+def test_test_list_export_is_logged_without_the_search_text(tree, people, login):
+    f.DrugTestFactory(person=f.PersonFactory(village=tree.ta_leng, full_name="Lò Thị Xuất"))
+    client = login(people.commune_police)
+    response = client.get(reverse("subjects:test_export"), {"q": "Lò Thị Xuất"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    entry = m.AccessLog.objects.get(action=m.AccessAction.EXPORT)
+    assert entry.object_type == "drugtest"
+    assert "1 dòng" in entry.description and "Xuất" not in entry.description
