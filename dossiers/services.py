@@ -363,7 +363,8 @@ def mark_notifications_read(*, user: Any, dossier_id: int | None = None) -> int:
 
 def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
     """Re-score every recognised unit in one batch; a unit no longer meeting a criterion gets an
-    alert (once, until resolved) and its commune and appraising body are told."""
+    alert (once, until resolved) and its commune and appraising body are told. An open alert is
+    resolved on the day its unit meets every criterion again, and they are told that too."""
     as_of = as_of or timezone.localdate()
     dossiers = list(
         Dossier.objects.filter(state=State.RECOGNISED).select_related("area", "commune", "appraising_body")
@@ -378,6 +379,16 @@ def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
     )
     alerts = []
     with transaction.atomic():
+        mended = [
+            d for d in dossiers if d.pk in open_alerts and (card := scorecards.get(d.area_id)) and card.passed
+        ]
+        WatchAlert.objects.filter(dossier__in=mended, resolved_on__isnull=True).update(resolved_on=as_of)
+        for dossier in mended:
+            _notify(
+                dossier,
+                f"{dossier.area} đã đạt lại đủ tiêu chí; cảnh báo sau công nhận được đóng.",
+                roles={Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR, Role.APPRAISING_POLICE},
+            )
         for dossier in dossiers:
             card = scorecards.get(dossier.area_id)
             if card is None or card.passed:

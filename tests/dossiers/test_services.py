@@ -14,7 +14,13 @@ from dossiers import services, tasks
 from dossiers.models import DocumentKind, DossierDocument, Notification, WatchAlert
 from dossiers.route import Move, State
 from dossiers.services import MoveRefused
-from tests.factories import DrugPointFactory, ManagementFileFactory, PersonFactory, PersonStatusFactory
+from tests.factories import (
+    DrugPointFactory,
+    ManagementFileFactory,
+    PersonFactory,
+    PersonStatusFactory,
+    TreatmentFactory,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -185,6 +191,24 @@ def test_documents_are_added_only_by_someone_with_a_step_to_take(walk, people, t
     for user in (people.commune_chair, people.district_police, people.other_police):
         with pytest.raises(MoveRefused):
             services.add_document(dossier_id=dossier.pk, user=user, kind=DocumentKind.EVIDENCE, upload=upload)
+
+
+def test_the_watch_closes_an_alert_once_the_unit_meets_every_criterion_again(walk, people, tree):
+    dossier = walk.to(walk.register(tree.ta_leng), State.RECOGNISED)
+    addict = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=addict, kind="addict", start_date=timezone.localdate() - dt.timedelta(days=2))
+    assert tasks.watch_recognised_units() == 1
+
+    ManagementFileFactory(person=addict, opened_on=timezone.localdate() - dt.timedelta(days=1))
+    TreatmentFactory(person=addict, start_date=timezone.localdate() - dt.timedelta(days=1))
+    assert tasks.watch_recognised_units() == 0
+    alert = WatchAlert.objects.get(dossier=dossier)
+    assert alert.resolved_on == timezone.localdate()
+    assert Notification.objects.filter(
+        user=people.district_police, dossier=dossier, text__contains="đạt lại"
+    ).exists()
+    dossier.refresh_from_db()
+    assert dossier.state == State.RECOGNISED
 
 
 def test_the_watch_alerts_commune_and_appraisers_when_a_recognised_unit_breaks_a_criterion(
