@@ -22,6 +22,7 @@ from .documents import (
 )
 from .models import Decision, Dossier
 from .route import State
+from .uploads import save_file
 
 DECISION_SYMBOL = "QĐ-UBND"
 
@@ -163,7 +164,7 @@ def issue_signed_decision(
         sha256=hashlib.sha256(signed).hexdigest(),
         signed_at=signed_at,
     )
-    decision.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed), save=False)
+    save_file(decision.file, f"{uuid.uuid4().hex}.pdf", ContentFile(signed))
     decision.save()
     return decision
 

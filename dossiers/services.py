@@ -45,7 +45,7 @@ from .route import (
     State,
     acting_roles,
 )
-from .uploads import validate_upload
+from .uploads import removed_if_rolled_back, save_file, validate_upload
 
 MET = "met"
 
@@ -145,7 +145,7 @@ def move(
     for _kind, upload in files:
         validate_upload(upload)
 
-    with transaction.atomic():
+    with removed_if_rolled_back(), transaction.atomic():
         dossier = (
             Dossier.objects.visible_to(user)
             .select_for_update(of=("self",))
@@ -269,11 +269,12 @@ def _store_document(
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )
-    document.file.save(upload.name, upload, save=False)
+    save_file(document.file, upload.name, upload)
     document.save()
     return document
 
 
+@removed_if_rolled_back()
 @transaction.atomic
 def add_document(*, dossier_id: int, user: Any, kind: str, upload: File) -> DossierDocument:
     """Attach a paper to the dossier; whoever has a step to take on it may."""

@@ -4,6 +4,7 @@ the watch after recognition."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -180,6 +181,29 @@ def test_uploads_over_the_size_limit_are_refused(walk, people, tree, monkeypatch
         services.add_document(
             dossier_id=dossier.pk, user=people.commune_police, kind=DocumentKind.REPORT, upload=big
         )
+
+
+def test_a_move_that_fails_after_storing_its_files_leaves_no_file_behind(
+    walk, people, tree, settings, monkeypatch
+):
+    dossier = walk.register(tree.ta_leng)
+
+    def broken_notify(*args, **kwargs):
+        raise RuntimeError("mất kết nối cơ sở dữ liệu")
+
+    monkeypatch.setattr(services, "_notify_actors", broken_notify)
+    good = SimpleUploadedFile("to-trinh.pdf", PDF, content_type="application/pdf")
+    with pytest.raises(RuntimeError):
+        services.move(
+            dossier_id=dossier.pk,
+            move=Move.SUBMIT,
+            user=people.commune_police,
+            files=[(DocumentKind.PROPOSAL, good)],
+        )
+    dossier.refresh_from_db()
+    assert dossier.state == State.DRAFT and not DossierDocument.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not [p for p in media.rglob("*") if p.is_file()]
 
 
 def test_documents_are_added_only_by_someone_with_a_step_to_take(walk, people, tree):
