@@ -229,9 +229,7 @@ class TreatmentFilterSet(PersonRecordFilterSet):
         fields = ["kind"]
 
     def filter_running(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        day = selectors.today()
-        running = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-        return queryset.filter(running) if value else queryset
+        return queryset.filter(selectors.running_on(selectors.today())) if value else queryset
 
     def filter_breaking(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(Q(complies_with_rules=False) | Q(uses_other_drugs=True)) if value else queryset

@@ -70,13 +70,14 @@ def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
 # ---------------------------------------------------------------- facts about persons
 
 
-def _status_active_on(day: dt.date) -> Q:
+def running_on(day: dt.date) -> Q:
+    """A period with `start_date` and an inclusive `end_date` (a status, a treatment) running on `day`."""
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 def has_status(kinds: list[str] | tuple[str, ...], day: dt.date) -> Exists:
     """A person holds one of `kinds` on `day`."""
-    return Exists(PersonStatus.objects.filter(_status_active_on(day), person=OuterRef("pk"), kind__in=kinds))
+    return Exists(PersonStatus.objects.filter(running_on(day), person=OuterRef("pk"), kind__in=kinds))
 
 
 def has_recent_negative_test(day: dt.date, days: int = RECENT_TEST_DAYS) -> Exists:
@@ -121,7 +122,7 @@ def with_active_statuses(queryset: QuerySet[Person], day: dt.date | None = None)
     return queryset.prefetch_related(
         Prefetch(
             "statuses",
-            queryset=PersonStatus.objects.filter(_status_active_on(day)).order_by("start_date"),
+            queryset=PersonStatus.objects.filter(running_on(day)).order_by("start_date"),
             to_attr="active_statuses",
         )
     )
