@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from areas.models import Area, Level
@@ -313,45 +313,44 @@ def _cultivation(village_ids: list[int], as_of: dt.date, since: dt.date | None) 
 
 def _cases(village_ids: list[int], as_of: dt.date, since: dt.date | None) -> list[CaseFacts]:
     """Cases involving residents of the villages, each with the status kinds those residents held
-    on the day of the case (two queries: the involvements, then those persons' statuses)."""
-    through = DrugCase.persons.through
-    involvements = through.objects.filter(
-        person__village_id__in=id_subquery(village_ids), drugcase__occurred_on__lte=as_of
+    on the day of the case: one row per involvement and status running that day (or one row
+    without a status), in one query."""
+    occurred = F("drugcase__occurred_on")
+    involvements = (
+        DrugCase.persons.through.objects.filter(
+            person__village_id__in=id_subquery(village_ids), drugcase__occurred_on__lte=as_of
+        )
+        .annotate(
+            held=FilteredRelation(
+                "person__statuses",
+                condition=Q(person__statuses__start_date__lte=occurred)
+                & (Q(person__statuses__end_date__isnull=True) | Q(person__statuses__end_date__gte=occurred)),
+            )
+        )
+        .order_by("drugcase__occurred_on", "drugcase_id")
     )
     if since is not None:
         involvements = involvements.filter(drugcase__occurred_on__gte=since)
-    rows = list(
-        involvements.order_by("drugcase__occurred_on").values_list(
-            "drugcase_id",
-            "person_id",
-            "person__village_id",
-            "drugcase__occurred_on",
-            "drugcase__severity",
-            "drugcase__kind",
-            "drugcase__village_id",
-        )
+    rows = involvements.values_list(
+        "drugcase_id",
+        "person__village_id",
+        "drugcase__occurred_on",
+        "drugcase__severity",
+        "drugcase__kind",
+        "drugcase__village_id",
+        "held__kind",
     )
-    if not rows:
-        return []
-    statuses: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
-    for person_id, kind, start, end in (
-        PersonStatus.objects.filter(person_id__in=Subquery(involvements.values("person_id")))
-        .order_by()
-        .values_list("person_id", "kind", "start_date", "end_date")
-    ):
-        statuses[person_id].append((kind, start, end))
     kinds_label = dict(DrugCase._meta.get_field("kind").choices)
     cases: dict[tuple[int, int], CaseFacts] = {}
-    for case_id, person_id, village_id, occurred, severity, kind, case_village in rows:
+    for case_id, village_id, occurred_on, severity, kind, case_village, status_kind in rows:
         key = (case_id, village_id)
         case = cases.get(key)
         if case is None:
-            label = f"{kinds_label.get(kind, kind)} ngày {occurred:%d/%m/%Y}"
-            case = cases[key] = CaseFacts(case_id, case_village, label, occurred, severity)
-        case.resident_village_ids.add(village_id)
-        for status_kind, start, end in statuses.get(person_id, []):
-            if start <= occurred and (end is None or end >= occurred):
-                case.person_kinds_on_date.add(status_kind)
+            label = f"{kinds_label.get(kind, kind)} ngày {occurred_on:%d/%m/%Y}"
+            case = cases[key] = CaseFacts(case_id, case_village, label, occurred_on, severity)
+            case.resident_village_ids.add(village_id)
+        if status_kind is not None:
+            case.person_kinds_on_date.add(status_kind)
     return list(cases.values())
 
 

@@ -541,6 +541,19 @@ def test_case_counts_only_if_the_person_held_the_status_on_the_day(tree, judge, 
     assert judge(tree.ta_leng, "no_serious_case_by_users", {"lookback_days": 365}).status == expected
 
 
+@pytest.mark.parametrize(
+    ("status_end", "expected"), [(dt.date(2025, 3, 1), NOT_MET), (dt.date(2025, 2, 28), MET)]
+)
+def test_case_counts_a_status_ending_on_the_day_of_the_case(tree, judge, status_end, expected):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(
+        person=person, kind=sm.StatusKind.USER, start_date=dt.date(2024, 1, 1), end_date=status_end
+    )
+    PersonStatusFactory(person=person, kind=sm.StatusKind.OFFENDER, start_date=dt.date(2024, 1, 1))
+    serious_case(tree.ta_leng, person, dt.date(2025, 3, 1))
+    assert judge(tree.ta_leng, "no_serious_case_by_users", {"lookback_days": 365}).status == expected
+
+
 @pytest.mark.parametrize(("days_before", "expected"), [(365, NOT_MET), (366, MET)])
 def test_serious_case_lookback(tree, judge, days_before, expected):
     person = PersonFactory(village=tree.ta_leng)
