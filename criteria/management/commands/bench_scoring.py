@@ -8,6 +8,9 @@ database:
 - the SQL aggregate: one statement counting, per village, the rows scoring reads — statuses,
   files, treatments running on the day, tests in the widest window, each suspected person's last
   test, points, groups, cultivation, case involvements, commitments, boards, models.
+- reading alone: the statements the scoring batch sends, run again with every row fetched and
+  nothing built from them, which shows how much of the scoring time is the database and the
+  driver, and how much is Python deciding the criteria.
 Each is run `--repeat` times and the median is kept. Ends with one line:
 `RESULT scoring_s=… sql_aggregate_s=… ratio=… villages=… persons=… tests=…`.
 """
@@ -18,6 +21,7 @@ import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -65,8 +69,24 @@ class Command(BaseCommand):
                 cursor.execute(*_aggregate_sql(village_ids, as_of))
                 cursor.fetchall()
 
-        scoring_s, sql_s = self._medians(scoring, aggregate, options["repeat"])
+        statements = _statements_of(scoring)
+
+        def reading() -> None:
+            with connection.cursor() as cursor:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+
+        medians = self._medians(
+            {"chấm điểm": scoring, "SQL tổng hợp": aggregate, "chỉ đọc dữ liệu": reading}, options["repeat"]
+        )
+        scoring_s, sql_s, read_s = medians.values()
         ratio = scoring_s / sql_s if sql_s else float("inf")
+        self.stdout.write(
+            f"Chỉ đọc dữ liệu ({len(statements)} truy vấn của lượt chấm, lấy hết các dòng, không dựng gì): "
+            f"{read_s:.3f} s = {read_s / sql_s if sql_s else float('inf'):.2f} lần SQL tổng hợp; "
+            f"phần Python dựng dữ kiện và xét tiêu chí ≈ {max(0.0, scoring_s - read_s):.3f} s."
+        )
         self.stdout.write(
             f"RESULT scoring_s={scoring_s:.3f} sql_aggregate_s={sql_s:.3f} ratio={ratio:.2f} "
             f"villages={len(villages)} persons={persons} tests={tests}"
@@ -126,21 +146,33 @@ class Command(BaseCommand):
                 criterion.pk, criterion.criteria_set = None, copy
                 criterion.save()
 
-    def _medians(
-        self, scoring: Callable[[], None], aggregate: Callable[[], None], repeat: int
-    ) -> tuple[float, float]:
-        """Median times of both, run alternately so that both see the same load on the machine."""
-        scoring()  # warm-up: caches, connection, query plans
-        aggregate()
-        times: dict[str, list[float]] = {"chấm điểm": [], "SQL tổng hợp": []}
+    def _medians(self, timed: dict[str, Callable[[], None]], repeat: int) -> dict[str, float]:
+        """Median time of each, run in turn in every round so that all see the same load on the
+        machine (after one warm-up round: caches, connection, query plans)."""
+        for func in timed.values():
+            func()
+        times: dict[str, list[float]] = {label: [] for label in timed}
         for _ in range(max(1, repeat)):
-            for label, func in (("chấm điểm", scoring), ("SQL tổng hợp", aggregate)):
+            for label, func in timed.items():
                 started = time.perf_counter()
                 func()
                 times[label].append(time.perf_counter() - started)
         for label, values in times.items():
             self.stdout.write(f"{label}: " + ", ".join(f"{t:.3f}" for t in values) + " s")
-        return statistics.median(times["chấm điểm"]), statistics.median(times["SQL tổng hợp"])
+        return {label: statistics.median(values) for label, values in times.items()}
+
+
+def _statements_of(func: Callable[[], None]) -> list[tuple[str, Any]]:
+    """The SQL statements, with their parameters, that `func` sends to the database."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        func()
+    return statements
 
 
 def _aggregate_sql(village_ids: list[int], as_of: dt.date) -> tuple[str, list]:
