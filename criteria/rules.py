@@ -392,7 +392,7 @@ def people_filed(facts: UnitFacts, context: ScoringContext, params: dict[str, An
     people = _people(facts, params["status_kinds"], params.get("presence"))
     file_kinds = set(params.get("file_kinds") or ALL_FILE_KINDS)
     failures = [
-        _person_failure(p, "chưa có hồ sơ quản lý") for p in people if not (p.file_kinds & file_kinds)
+        _person_failure(p, "chưa có hồ sơ quản lý") for p in people if file_kinds.isdisjoint(p.file_kinds)
     ]
     who = _kinds_label(params["status_kinds"], STATUS_CHOICES)
     if params.get("presence"):
