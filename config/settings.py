@@ -202,6 +202,7 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # else kombu writes ./control
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True  # outcomes are stored on the app's own models
