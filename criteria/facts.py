@@ -99,8 +99,9 @@ class CaseFacts:
     severity: str
     # status kinds held, on the day of the case, by the unit's residents involved in it
     person_kinds_on_date: set[str] = field(default_factory=set)
-    # the unit's villages whose residents were involved
-    resident_village_ids: set[int] = field(default_factory=set)
+    # the village whose residents were involved (a case involving residents of two villages is
+    # one CaseFacts per village, so that each village's unit sees it)
+    resident_village_id: int = 0
 
 
 @dataclass(frozen=True)

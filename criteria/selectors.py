@@ -129,8 +129,7 @@ def gather_facts(
             by_village[record.village_id].cultivation.append(record)
     if village_ids and "cases" in needs:
         for case in _cases(village_ids, as_of, plan.since):
-            for village_id in case.resident_village_ids:
-                by_village[village_id].cases.append(case)
+            by_village[case.resident_village_id].cases.append(case)
     if village_ids and "commitments" in needs:
         for village_id, count in _commitments(village_ids, as_of):
             by_village[village_id].commitments.setdefault(village_id, []).append(count)
@@ -347,8 +346,9 @@ def _cases(village_ids: list[int], as_of: dt.date, since: dt.date | None) -> lis
         case = cases.get(key)
         if case is None:
             label = f"{kinds_label.get(kind, kind)} ngày {occurred_on:%d/%m/%Y}"
-            case = cases[key] = CaseFacts(case_id, case_village, label, occurred_on, severity)
-            case.resident_village_ids.add(village_id)
+            case = cases[key] = CaseFacts(
+                case_id, case_village, label, occurred_on, severity, resident_village_id=village_id
+            )
         if status_kind is not None:
             case.person_kinds_on_date.add(status_kind)
     return list(cases.values())
