@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Area, AreaClassification, AreaSuccession, User
+from .models import Area, AreaClassification, AreaSuccession, Body, User
 
 
 class ClassificationInline(admin.TabularInline):
@@ -41,16 +41,25 @@ class AreaClassificationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["area"]
 
 
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "area", "head_title", "symbol", "closed_on", "successor"]
+    list_filter = ["kind", "is_demo"]
+    search_fields = ["name", "area__name"]
+    autocomplete_fields = ["area", "parent", "successor"]
+    list_select_related = ["area", "successor"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "area", "is_active"]
+    list_display = ["username", "full_name", "role", "area", "body", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
-    autocomplete_fields = ["area"]
-    list_select_related = ["area"]
+    autocomplete_fields = ["area", "body"]
+    list_select_related = ["area", "body"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),
+        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area", "body")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area")}),
+        ("Vai trò và đơn vị", {"fields": ("full_name", "position", "role", "area", "body")}),
     )

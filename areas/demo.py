@@ -14,7 +14,19 @@ import itertools
 from django.conf import settings
 from django.db import transaction
 
-from .models import Area, AreaClassification, DrugClass, Level, Role, User
+from .models import (
+    DISTRICTS_CEASED_ON,
+    Area,
+    AreaClassification,
+    AreaSuccession,
+    Body,
+    BodyKind,
+    DrugClass,
+    Level,
+    Role,
+    SuccessionKind,
+    User,
+)
 from .services import ensure_area
 
 PHONG_THO_COMMUNES: list[tuple[str, str, str]] = [
@@ -111,7 +123,8 @@ def load() -> dict[str, Area]:
         level=Level.DISTRICT, kind="huyện", name="Huyện Phong Thổ", parent=lai_chau, is_demo=True
     )
     names = _invented_village_names()
-    used: set[str] = set()
+    # An invented name never repeats a village the plan names.
+    used: set[str] = {target for _kind, _name, target in PHONG_THO_COMMUNES if target}
     per_commune = PHONG_THO_VILLAGE_TOTAL // len(PHONG_THO_COMMUNES)
     extra = PHONG_THO_VILLAGE_TOTAL - per_commune * len(PHONG_THO_COMMUNES)
     units: dict[str, Area] = {"lai_chau": lai_chau, "phong_tho": phong_tho}
@@ -141,9 +154,181 @@ def load() -> dict[str, Area]:
         ensure_area(level=Level.VILLAGE, kind="thôn", name=village_name, parent=tan_an, is_demo=True)
     units.update({"hai_phong": hai_phong, "Xã Tân An": tan_an})
 
+    thanh_hoa = ensure_area(level=Level.PROVINCE, kind="tỉnh", name="Tỉnh Thanh Hóa", parent=None, code="38")
+    ham_rong = ensure_area(
+        level=Level.COMMUNE, kind="phường", name="Phường Hàm Rồng", parent=thanh_hoa, code="14758"
+    )
+    for number in range(1, 4):
+        ensure_area(
+            level=Level.VILLAGE,
+            kind="tổ dân phố",
+            name=f"Tổ dân phố số {number}",
+            parent=ham_rong,
+            is_demo=True,
+        )
+    units.update({"thanh_hoa": thanh_hoa, "Phường Hàm Rồng": ham_rong})
+
+    _close_phong_tho(units)
     _classify(units)
-    _users(units)
+    bodies = _bodies(units)
+    _users(units, bodies)
     return units
+
+
+def _close_phong_tho(units: dict[str, Area]) -> None:
+    """Districts ceased on 01/07/2025: the demo district closes that day and the province takes
+    over. Its communes stay where the 2024 records put them (the real 2025 mergers of Phong Thổ's
+    communes are not part of the demo)."""
+    phong_tho = units["phong_tho"]
+    if phong_tho.closed_on is None:
+        phong_tho.closed_on = DISTRICTS_CEASED_ON
+        phong_tho.save(update_fields=["closed_on"])
+    AreaSuccession.objects.get_or_create(
+        predecessor=phong_tho,
+        successor=units["lai_chau"],
+        defaults={
+            "kind": SuccessionKind.MERGE,
+            "effective_on": DISTRICTS_CEASED_ON,
+            "basis": "Kết thúc hoạt động của đơn vị hành chính cấp huyện từ 01/7/2025",
+        },
+    )
+
+
+# (key, unit key, kind, name, head title, symbol, parent body key, successor key)
+DEMO_BODIES: list[tuple[str, str, str, str, str, str, str, str]] = [
+    (
+        "ubnd_laichau",
+        "lai_chau",
+        BodyKind.COMMITTEE,
+        "Ủy ban nhân dân tỉnh Lai Châu",
+        "Chủ tịch",
+        "UBND",
+        "",
+        "",
+    ),
+    ("ca_laichau", "lai_chau", BodyKind.POLICE, "Công an tỉnh Lai Châu", "Giám đốc", "CAT", "", ""),
+    (
+        "syt_laichau",
+        "lai_chau",
+        BodyKind.DEPARTMENT,
+        "Sở Y tế tỉnh Lai Châu",
+        "Giám đốc",
+        "SYT",
+        "ubnd_laichau",
+        "",
+    ),
+    (
+        "ubnd_phongtho",
+        "phong_tho",
+        BodyKind.COMMITTEE,
+        "Ủy ban nhân dân huyện Phong Thổ",
+        "Chủ tịch",
+        "UBND",
+        "",
+        "ubnd_laichau",
+    ),
+    (
+        "ca_phongtho",
+        "phong_tho",
+        BodyKind.POLICE,
+        "Công an huyện Phong Thổ",
+        "Trưởng",
+        "CAH",
+        "ca_laichau",
+        "ca_laichau",
+    ),
+    (
+        "ldtbxh_phongtho",
+        "phong_tho",
+        BodyKind.DEPARTMENT,
+        "Phòng Lao động - Thương binh và Xã hội huyện Phong Thổ",
+        "Trưởng phòng",
+        "LĐTBXH",
+        "ubnd_phongtho",
+        "syt_laichau",
+    ),
+    (
+        "yte_phongtho",
+        "phong_tho",
+        BodyKind.DEPARTMENT,
+        "Trung tâm Y tế huyện Phong Thổ",
+        "Giám đốc",
+        "TTYT",
+        "ubnd_phongtho",
+        "syt_laichau",
+    ),
+    (
+        "ubnd_haiphong",
+        "hai_phong",
+        BodyKind.COMMITTEE,
+        "Ủy ban nhân dân thành phố Hải Phòng",
+        "Chủ tịch",
+        "UBND",
+        "",
+        "",
+    ),
+    ("ca_haiphong", "hai_phong", BodyKind.POLICE, "Công an thành phố Hải Phòng", "Giám đốc", "CATP", "", ""),
+    (
+        "syt_haiphong",
+        "hai_phong",
+        BodyKind.DEPARTMENT,
+        "Sở Y tế thành phố Hải Phòng",
+        "Giám đốc",
+        "SYT",
+        "ubnd_haiphong",
+        "",
+    ),
+    (
+        "ubnd_thanhhoa",
+        "thanh_hoa",
+        BodyKind.COMMITTEE,
+        "Ủy ban nhân dân tỉnh Thanh Hóa",
+        "Chủ tịch",
+        "UBND",
+        "",
+        "",
+    ),
+    ("ca_thanhhoa", "thanh_hoa", BodyKind.POLICE, "Công an tỉnh Thanh Hóa", "Giám đốc", "CAT", "", ""),
+]
+
+# The commune-level bodies every demo commune has: its police and its People's Committee.
+COMMUNE_BODY_KINDS = [
+    (BodyKind.POLICE, "Công an", "Trưởng", "CAX"),
+    (BodyKind.COMMITTEE, "Ủy ban nhân dân", "Chủ tịch", "UBND"),
+]
+
+
+def _bodies(units: dict[str, Area]) -> dict[str, Body]:
+    bodies: dict[str, Body] = {}
+    for key, unit_key, kind, name, head, symbol, parent_key, _successor in DEMO_BODIES:
+        body, _ = Body.objects.get_or_create(
+            area=units[unit_key],
+            name=name,
+            defaults={
+                "kind": kind,
+                "head_title": head,
+                "symbol": symbol,
+                "parent": bodies.get(parent_key),
+                "is_demo": True,
+            },
+        )
+        bodies[key] = body
+    for key, _unit, _kind, _name, _head, _symbol, _parent, successor_key in DEMO_BODIES:
+        if successor_key and bodies[key].successor_id is None:
+            bodies[key].successor = bodies[successor_key]
+            bodies[key].save(update_fields=["successor"])
+    for name, area in units.items():
+        if not isinstance(area, Area) or area.level != Level.COMMUNE:
+            continue
+        for kind, prefix, head, symbol in COMMUNE_BODY_KINDS:
+            bare = name[len(area.kind) + 1 :] if name.lower().startswith(area.kind.lower() + " ") else name
+            body, _ = Body.objects.get_or_create(
+                area=area,
+                name=f"{prefix} {area.kind} {bare}",
+                defaults={"kind": kind, "head_title": head, "symbol": symbol, "is_demo": True},
+            )
+            bodies[f"{kind}:{name}"] = body
+    return bodies
 
 
 def _classify(units: dict[str, Area]) -> None:
@@ -162,37 +347,161 @@ def _classify(units: dict[str, Area]) -> None:
         )
 
 
-DEMO_USERS: list[tuple[str, str, str, str, str]] = [
-    # (username, role, unit key, full name, position)
-    ("cax_hoangthen", Role.COMMUNE_POLICE, "Xã Hoang Thèn", "Lò Văn Thành", "Trưởng Công an xã"),
-    ("ctx_hoangthen", Role.COMMUNE_CHAIR, "Xã Hoang Thèn", "Giàng A Sử", "Chủ tịch UBND xã"),
-    ("cax_muongso", Role.COMMUNE_POLICE, "Xã Mường So", "Tao Văn Hùng", "Trưởng Công an xã"),
-    ("cah_phongtho", Role.APPRAISING_POLICE, "phong_tho", "Nguyễn Đức Minh", "Trưởng Công an huyện"),
-    ("ldtbxh_phongtho", Role.LABOUR_AFFAIRS, "phong_tho", "Lý Thị Mai", "Trưởng phòng LĐ-TB&XH"),
-    ("yte_phongtho", Role.HEALTH, "phong_tho", "Phạm Văn Hòa", "Giám đốc Trung tâm Y tế"),
-    ("cth_phongtho", Role.DECIDING_CHAIR, "phong_tho", "Hoàng Văn Phúc", "Chủ tịch UBND huyện"),
-    ("cat_laichau", Role.PROVINCE_OBSERVER, "lai_chau", "Trần Quốc Bảo", "Phó Giám đốc Công an tỉnh"),
-    ("cax_tanan", Role.COMMUNE_POLICE, "Xã Tân An", "Vũ Văn Long", "Trưởng Công an xã"),
-    ("ctx_tanan", Role.COMMUNE_CHAIR, "Xã Tân An", "Đỗ Thị Hạnh", "Chủ tịch UBND xã"),
+DEMO_USERS: list[tuple[str, str, str, str, str, str]] = [
+    # (username, role, unit key, body key, full name, position)
+    (
+        "cax_hoangthen",
+        Role.COMMUNE_POLICE,
+        "Xã Hoang Thèn",
+        "police:Xã Hoang Thèn",
+        "Lò Văn Thành",
+        "Trưởng Công an xã",
+    ),
+    (
+        "ctx_hoangthen",
+        Role.COMMUNE_CHAIR,
+        "Xã Hoang Thèn",
+        "committee:Xã Hoang Thèn",
+        "Giàng A Sử",
+        "Chủ tịch UBND xã",
+    ),
+    (
+        "cax_muongso",
+        Role.COMMUNE_POLICE,
+        "Xã Mường So",
+        "police:Xã Mường So",
+        "Tao Văn Hùng",
+        "Trưởng Công an xã",
+    ),
+    (
+        "ctx_muongso",
+        Role.COMMUNE_CHAIR,
+        "Xã Mường So",
+        "committee:Xã Mường So",
+        "Vàng A Dế",
+        "Chủ tịch UBND xã",
+    ),
+    (
+        "cah_phongtho",
+        Role.APPRAISING_POLICE,
+        "phong_tho",
+        "ca_phongtho",
+        "Nguyễn Đức Minh",
+        "Trưởng Công an huyện",
+    ),
+    (
+        "ldtbxh_phongtho",
+        Role.CO_APPRAISER,
+        "phong_tho",
+        "ldtbxh_phongtho",
+        "Lý Thị Mai",
+        "Trưởng phòng LĐ-TB&XH",
+    ),
+    (
+        "yte_phongtho",
+        Role.CO_APPRAISER,
+        "phong_tho",
+        "yte_phongtho",
+        "Phạm Văn Hòa",
+        "Giám đốc Trung tâm Y tế",
+    ),
+    (
+        "cth_phongtho",
+        Role.DECIDING_CHAIR,
+        "phong_tho",
+        "ubnd_phongtho",
+        "Hoàng Văn Phúc",
+        "Chủ tịch UBND huyện",
+    ),
+    (
+        "cat_laichau",
+        Role.PROVINCE_OBSERVER,
+        "lai_chau",
+        "ca_laichau",
+        "Trần Quốc Bảo",
+        "Phó Giám đốc Công an tỉnh",
+    ),
+    (
+        "ca_laichau",
+        Role.APPRAISING_POLICE,
+        "lai_chau",
+        "ca_laichau",
+        "Đặng Văn Toàn",
+        "Trưởng phòng PC04 Công an tỉnh",
+    ),
+    ("ct_laichau", Role.DECIDING_CHAIR, "lai_chau", "ubnd_laichau", "Lê Minh Khoa", "Chủ tịch UBND tỉnh"),
+    ("cax_tanan", Role.COMMUNE_POLICE, "Xã Tân An", "police:Xã Tân An", "Vũ Văn Long", "Trưởng Công an xã"),
+    ("ctx_tanan", Role.COMMUNE_CHAIR, "Xã Tân An", "committee:Xã Tân An", "Đỗ Thị Hạnh", "Chủ tịch UBND xã"),
     (
         "catp_haiphong",
         Role.APPRAISING_POLICE,
         "hai_phong",
+        "ca_haiphong",
         "Bùi Mạnh Cường",
         "Trưởng phòng PC04 Công an thành phố",
     ),
-    ("cttp_haiphong", Role.DECIDING_CHAIR, "hai_phong", "Ngô Quang Vinh", "Chủ tịch UBND thành phố"),
+    ("syt_haiphong", Role.CO_APPRAISER, "hai_phong", "syt_haiphong", "Mai Thị Lan", "Phó Giám đốc Sở Y tế"),
+    (
+        "cttp_haiphong",
+        Role.DECIDING_CHAIR,
+        "hai_phong",
+        "ubnd_haiphong",
+        "Ngô Quang Vinh",
+        "Chủ tịch UBND thành phố",
+    ),
+    (
+        "cax_hamrong",
+        Role.COMMUNE_POLICE,
+        "Phường Hàm Rồng",
+        "police:Phường Hàm Rồng",
+        "Lê Văn Sơn",
+        "Trưởng Công an phường",
+    ),
+    (
+        "ctx_hamrong",
+        Role.COMMUNE_CHAIR,
+        "Phường Hàm Rồng",
+        "committee:Phường Hàm Rồng",
+        "Trịnh Thị Thu",
+        "Chủ tịch UBND phường",
+    ),
+    (
+        "ca_thanhhoa",
+        Role.APPRAISING_POLICE,
+        "thanh_hoa",
+        "ca_thanhhoa",
+        "Hoàng Minh Đức",
+        "Trưởng phòng PC04 Công an tỉnh",
+    ),
+    (
+        "ct_thanhhoa",
+        Role.DECIDING_CHAIR,
+        "thanh_hoa",
+        "ubnd_thanhhoa",
+        "Nguyễn Văn Thắng",
+        "Chủ tịch UBND tỉnh",
+    ),
 ]
 
 
-def _users(units: dict[str, Area]) -> None:
-    for username, role, unit_key, full_name, position in DEMO_USERS:
+def _users(units: dict[str, Area], bodies: dict[str, Body]) -> None:
+    for username, role, unit_key, body_key, full_name, position in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"role": role, "area": units[unit_key], "full_name": full_name, "position": position},
+            defaults={
+                "role": role,
+                "area": units[unit_key],
+                "body": bodies[body_key],
+                "full_name": full_name,
+                "position": position,
+            },
         )
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
+        elif user.body_id is None or user.role != role:
+            # A demo database from before bodies existed: bring its accounts up to date.
+            user.role, user.body = role, bodies[body_key]
+            user.save(update_fields=["role", "body"])
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", settings.DEMO_PASSWORD, full_name="Quản trị hệ thống")

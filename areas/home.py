@@ -36,9 +36,9 @@ def _area_task(user: Any) -> list[Task]:
     detail = {
         Role.COMMUNE_POLICE: "Xem các thôn, bản của xã và cập nhật sổ theo dõi.",
         Role.COMMUNE_CHAIR: "Xem tình hình các thôn, bản của xã.",
-        Role.APPRAISING_POLICE: "Theo dõi các xã, thị trấn trên địa bàn thẩm định.",
-        Role.LABOUR_AFFAIRS: "Theo dõi các xã, thị trấn để tham gia thẩm định.",
-        Role.HEALTH: "Theo dõi các xã, thị trấn để tham gia thẩm định.",
+        Role.APPRAISING_POLICE: "Theo dõi các xã trên địa bàn thẩm định.",
+        Role.CO_APPRAISER: "Theo dõi các xã để tham gia thẩm định.",
+        Role.COUNCIL_MEMBER: "Theo dõi các hồ sơ trình Hội đồng xét duyệt.",
         Role.DECIDING_CHAIR: "Theo dõi các đơn vị trên địa bàn.",
         Role.PROVINCE_OBSERVER: "Theo dõi tiến độ xây dựng địa bàn không ma túy toàn tỉnh.",
     }.get(user.role, "Xem địa bàn.")

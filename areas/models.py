@@ -155,15 +155,6 @@ class Area(models.Model):
     def is_open_on(self, day: dt.date) -> bool:
         return self.closed_on is None or self.closed_on > day
 
-    def deciding_level_ancestor(self) -> Area | None:
-        """The body that appraises and decides for a commune: its district, else its province."""
-        ancestors = self.ancestors()
-        for level in (Level.DISTRICT, Level.PROVINCE):
-            for ancestor in reversed(ancestors):
-                if ancestor.level == level:
-                    return ancestor
-        return None
-
 
 class SuccessionKind(models.TextChoices):
     MERGE = "merge", "Sáp nhập"
@@ -242,12 +233,15 @@ class AreaClassification(models.Model):
 
 
 class Role(models.TextChoices):
+    """What a user does; the body they do it for is data (`User.body`), set by each programme's
+    route (`programmes.RouteStep`)."""
+
     COMMUNE_POLICE = "commune_police", "Công an xã"
     COMMUNE_CHAIR = "commune_chair", "Chủ tịch UBND xã"
-    APPRAISING_POLICE = "appraising_police", "Công an huyện / tỉnh (thẩm định)"
-    LABOUR_AFFAIRS = "labour_affairs", "Phòng Lao động - Thương binh và Xã hội"
-    HEALTH = "health", "Trung tâm Y tế"
-    DECIDING_CHAIR = "deciding_chair", "Chủ tịch UBND huyện / tỉnh (quyết định)"
+    APPRAISING_POLICE = "appraising_police", "Cơ quan công an thẩm định"
+    CO_APPRAISER = "co_appraiser", "Cơ quan phối hợp thẩm định"
+    COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng xét duyệt"
+    DECIDING_CHAIR = "deciding_chair", "Chủ tịch UBND (quyết định công nhận)"
     PROVINCE_OBSERVER = "province_observer", "Công an tỉnh / Ban Chỉ đạo tỉnh (theo dõi)"
 
 
@@ -255,12 +249,163 @@ class Role(models.TextChoices):
 ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.COMMUNE_POLICE: (Level.COMMUNE,),
     Role.COMMUNE_CHAIR: (Level.COMMUNE,),
-    Role.APPRAISING_POLICE: (Level.DISTRICT, Level.PROVINCE),
-    Role.LABOUR_AFFAIRS: (Level.DISTRICT, Level.PROVINCE),
-    Role.HEALTH: (Level.DISTRICT, Level.PROVINCE),
-    Role.DECIDING_CHAIR: (Level.DISTRICT, Level.PROVINCE),
+    Role.APPRAISING_POLICE: (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE),
+    Role.CO_APPRAISER: (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE),
+    Role.COUNCIL_MEMBER: (Level.DISTRICT, Level.PROVINCE),
+    Role.DECIDING_CHAIR: (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE),
     Role.PROVINCE_OBSERVER: (Level.PROVINCE,),
 }
+
+# The kind of body a user of each role acts for.
+ROLE_BODY_KINDS: dict[str, str] = {
+    Role.COMMUNE_POLICE: "police",
+    Role.COMMUNE_CHAIR: "committee",
+    Role.APPRAISING_POLICE: "police",
+    Role.CO_APPRAISER: "department",
+    Role.COUNCIL_MEMBER: "council",
+    Role.DECIDING_CHAIR: "committee",
+    Role.PROVINCE_OBSERVER: "police",
+}
+
+# The day districts ceased (Nghị quyết 202/2025/QH15): documents from then on speak of
+# "xã, phường, đặc khu" instead of "xã, phường, thị trấn".
+DISTRICTS_CEASED_ON = dt.date(2025, 7, 1)
+
+
+def commune_level_words(day: dt.date) -> str:
+    """How documents of `day` name the commune level as a whole."""
+    return "xã, phường, thị trấn" if day < DISTRICTS_CEASED_ON else "xã, phường, đặc khu"
+
+
+class BodyKind(models.TextChoices):
+    COMMITTEE = "committee", "Ủy ban nhân dân"
+    POLICE = "police", "Cơ quan công an"
+    DEPARTMENT = "department", "Cơ quan chuyên môn, đơn vị phối hợp"
+    COUNCIL = "council", "Hội đồng xét duyệt"
+
+
+class BodyQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "area__path"
+
+    def open_on(self, day: dt.date) -> BodyQuerySet:
+        return self.filter(models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day)).filter(
+            models.Q(area__closed_on__isnull=True) | models.Q(area__closed_on__gt=day)
+        )
+
+
+class Body(models.Model):
+    """An organisation that takes part in the route or issues documents: a People's Committee,
+    a police body, a co-appraising department, a council. Its name, head title and document
+    symbol are data, as are its closing and the body that took over from it."""
+
+    kind = models.CharField("loại cơ quan", max_length=20, choices=BodyKind.choices)
+    name = models.CharField(
+        "tên cơ quan", max_length=200, help_text="Tên đầy đủ, ví dụ “Công an huyện Phong Thổ”."
+    )
+    area = models.ForeignKey(
+        Area, verbose_name="đơn vị hành chính", on_delete=models.PROTECT, related_name="bodies"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="cơ quan cấp trên trực tiếp",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Dòng trên của tiêu đề văn bản, ví dụ Công an tỉnh Lai Châu đối với Công an huyện.",
+    )
+    head_title = models.CharField(
+        "chức danh người đứng đầu",
+        max_length=150,
+        help_text="Đứng trước tên cơ quan: “Trưởng” (Công an huyện, xã), “Giám đốc” (Công an tỉnh, thành "
+        "phố), “Chủ tịch” (Ủy ban nhân dân, Hội đồng).",
+    )
+    symbol = models.CharField(
+        "ký hiệu cơ quan trên văn bản",
+        max_length=20,
+        help_text="Phần sau loại văn bản trong số, ký hiệu, ví dụ “UBND”, “CAH”, “CAT”, “HĐXD”.",
+    )
+    closed_on = models.DateField(
+        "ngày thôi hoạt động",
+        null=True,
+        blank=True,
+        help_text="Từ ngày này cơ quan không tiếp nhận, thẩm định, quyết định hồ sơ mới. "
+        "Bỏ trống: theo ngày giải thể của đơn vị hành chính.",
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="cơ quan kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cơ quan"
+        verbose_name_plural = "cơ quan"
+        ordering = ["area__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "name"],
+                name="body_unique_name_per_area",
+                violation_error_message="Đơn vị hành chính này đã có cơ quan mang tên này.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("pk")),
+                name="body_successor_not_self_check",
+                violation_error_message="Cơ quan không thể kế thừa chính nó.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def closing_date(self) -> dt.date | None:
+        """The first day the body no longer acts: its own closing or its unit's, whichever is first."""
+        days = [d for d in (self.closed_on, self.area.closed_on) if d is not None]
+        return min(days) if days else None
+
+    def is_open_on(self, day: dt.date) -> bool:
+        closing = self.closing_date()
+        return closing is None or closing > day
+
+    def acting_successor(self, day: dt.date) -> Body | None:
+        """The body that acts in this one's place on `day`: following the chain of successors to
+        the first one open then (None when no successor is recorded)."""
+        seen = {self.pk}
+        body = self.successor
+        while body is not None and body.pk not in seen:
+            if body.is_open_on(day):
+                return body
+            seen.add(body.pk)
+            body = body.successor
+        return None
+
+    def closed_message(self, day: dt.date) -> str:
+        """Why this body cannot act on `day`, naming who now does."""
+        closing = self.closing_date()
+        text = f"{self.name} đã thôi hoạt động từ ngày {closing:%d/%m/%Y}"
+        successor = self.acting_successor(day)
+        if successor is not None:
+            return f"{text}; cơ quan kế thừa: {successor.name}."
+        return f"{text}; chưa ghi nhận cơ quan kế thừa — đề nghị quản trị hệ thống cập nhật."
+
+    @property
+    def head_of(self) -> str:
+        """ "Giám đốc Công an thành phố Hải Phòng"."""
+        return f"{self.head_title} {self.name}"
+
+    def header_lines(self) -> tuple[str, str]:
+        """(parent line, own line) of the document header, in capitals. A People's Committee
+        names itself in two lines, "ỦY BAN NHÂN DÂN" over the unit."""
+        if self.kind == BodyKind.COMMITTEE:
+            unit = self.name.removeprefix("Ủy ban nhân dân ").removeprefix("UBND ")
+            return "", f"ỦY BAN NHÂN DÂN\n{unit.upper()}"
+        return (self.parent.name.upper() if self.parent else ""), self.name.upper()
 
 
 class User(AbstractUser):
@@ -274,6 +419,15 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
+    )
+    body = models.ForeignKey(
+        Body,
+        verbose_name="cơ quan công tác",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="Cơ quan mà người dùng thực hiện vai trò; phải thuộc đơn vị của người dùng.",
     )
 
     class Meta:
@@ -291,6 +445,14 @@ class User(AbstractUser):
             raise ValidationError(
                 {
                     "area": f"Vai trò “{self.get_role_display()}” không gắn với {self.area.get_level_display().lower()}."
+                }
+            )
+        if self.body_id is not None and self.area_id is not None and self.body.area_id != self.area_id:
+            raise ValidationError({"body": "Cơ quan công tác phải thuộc đơn vị của người dùng."})
+        if self.body_id is not None and self.role and self.body.kind != ROLE_BODY_KINDS[self.role]:
+            raise ValidationError(
+                {
+                    "body": f"Vai trò “{self.get_role_display()}” không thực hiện tại {self.body.get_kind_display().lower()}."
                 }
             )
 

@@ -27,6 +27,11 @@ def _province_name(raw_name: str, division_type: str) -> str:
     return raw_name
 
 
+# Called after each import, once the units exist (apps above this one register theirs in
+# `ready()`: the criteria app binds its shipped sets to their provinces).
+AFTER_IMPORT_HOOKS: list = []
+
+
 @transaction.atomic
 def import_divisions() -> dict[str, ImportResult]:
     """Load the post-2025 provinces and communes (GSO codes) from `vietnam-provinces`.
@@ -61,6 +66,8 @@ def import_divisions() -> dict[str, ImportResult]:
                 name=ward["name"],
                 parent=province,
             )
+    for hook in AFTER_IMPORT_HOOKS:
+        hook()
     return results
 
 

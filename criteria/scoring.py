@@ -120,6 +120,9 @@ class Scorecard:
     results: list[CriterionResult] = field(default_factory=list)
     area_level: str = ""
     proposal_date: dt.date | None = None
+    # The programme whose set scored the unit, and, when none applies, why and who must act.
+    programme_name: str = ""
+    missing: str = ""
 
     @property
     def passed(self) -> bool:
@@ -179,4 +182,6 @@ class Scorecard:
             results=results,
             area_level=data.get("area_level", ""),
             proposal_date=dt.date.fromisoformat(proposal) if proposal else None,
+            programme_name=data.get("programme_name", ""),
+            missing=data.get("missing", ""),
         )

@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Level, Role
+from programmes.models import Programme
+from programmes.selectors import governing_programmes, missing_programme_message
 
 from . import rules
 from .facts import ScoringContext
@@ -41,39 +42,70 @@ SCORED_LEVELS = (Level.VILLAGE, Level.COMMUNE)
 # ---------------------------------------------------------------- which set applies
 
 
-def _candidate_sets(as_of: dt.date, levels: set[str]) -> list[CriteriaSet]:
-    level_q = Q(pk__in=[])
-    if Level.VILLAGE in levels:
-        level_q |= Q(for_villages=True)
-    if Level.COMMUNE in levels:
-        level_q |= Q(for_communes=True)
-    return list(
+def _governing_sets(
+    areas: Sequence[Area], as_of: dt.date
+) -> tuple[dict[int, CriteriaSet | None], dict[int, Programme | None]]:
+    """Each unit's criteria set: the one its governing programme names for its level (no
+    programme, or none named: None — there is no fallback to another jurisdiction's set)."""
+    programmes = governing_programmes(areas, as_of)
+    wanted = {
+        a.pk: p.criteria_set_id_for(a.level) if (p := programmes.get(a.pk)) is not None else None
+        for a in areas
+    }
+    sets = (
         CriteriaSet.objects.valid_on(as_of)
-        .filter(level_q)
-        .select_related("jurisdiction")
         .prefetch_related("criteria")
+        .in_bulk({i for i in wanted.values() if i})
     )
-
-
-def _pick_set(area: Area, candidates: Sequence[CriteriaSet]) -> CriteriaSet | None:
-    """The most specific set for `area`: one bound to its nearest ancestor beats one bound further
-    up, which beats an unbound set; then the most recent, then the newest row."""
-    fitting = [
-        s
-        for s in candidates
-        if (s.for_villages if area.level == Level.VILLAGE else s.for_communes)
-        and (s.jurisdiction is None or area.path.startswith(s.jurisdiction.path))
-    ]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda s: (len(s.jurisdiction.path) if s.jurisdiction else 0, s.valid_from, s.pk))
+    return {pk: sets.get(set_id) if set_id else None for pk, set_id in wanted.items()}, programmes
 
 
 def applicable_set(*, area: Area, as_of: dt.date) -> CriteriaSet | None:
-    """The criteria set valid on `as_of` for the area's level and jurisdiction (None if none)."""
+    """The criteria set the programme governing `area` on `as_of` names for its level (None if none)."""
     if area.level not in SCORED_LEVELS:
         return None
-    return _pick_set(area, _candidate_sets(as_of, {area.level}))
+    return _governing_sets([area], as_of)[0][area.pk]
+
+
+# The sets shipped by the data migrations and the province (GSO code) whose documents issued them.
+SHIPPED_SET_PROVINCES = {
+    "Bộ tiêu chí tỉnh Lai Châu (8 tiêu chí)": "12",
+    "Bộ tiêu chí “Xã không ma túy” tỉnh Thanh Hóa": "38",
+}
+
+
+def bind_shipped_sets() -> int:
+    """Bind each shipped set to the province that issued it, once that province exists (after
+    `import_divisions` or the demo); an unbound shipped set applies nowhere. Idempotent."""
+    bound = 0
+    provinces = Area.objects.filter(level=Level.PROVINCE, code__in=SHIPPED_SET_PROVINCES.values()).in_bulk(
+        field_name="code"
+    )
+    for name, code in SHIPPED_SET_PROVINCES.items():
+        province = provinces.get(code)
+        if province is None:
+            continue
+        bound += CriteriaSet.objects.filter(name=name, jurisdiction__isnull=True).update(
+            jurisdiction=province, is_active=True
+        )
+    return bound
+
+
+def missing_set_message(area: Area, as_of: dt.date, programme: Programme | None) -> str:
+    """What a scorecard without criteria says, naming who must configure them."""
+    if programme is None:
+        return missing_programme_message(area, as_of)
+    level = "thôn, bản, tổ dân phố" if area.level == Level.VILLAGE else "xã, phường, đặc khu"
+    named = programme.criteria_set_id_for(area.level)
+    if named is not None:
+        return (
+            f"Bộ tiêu chí mà {programme} chỉ định cho {level} không có hiệu lực vào ngày {as_of:%d/%m/%Y}; "
+            f"đề nghị {programme.issuing_body} cập nhật trong phần quản trị."
+        )
+    return (
+        f"{programme} của {programme.issuing_body} chưa chỉ định bộ tiêu chí cho {level}; "
+        f"đề nghị {programme.issuing_body} cấu hình trong phần quản trị."
+    )
 
 
 # ---------------------------------------------------------------- scoring
@@ -126,13 +158,13 @@ def _score_areas(
     areas: list[Area], as_of: dt.date, criteria_set: CriteriaSet | None, proposal_date: dt.date | None
 ) -> dict[int, Scorecard]:
     scored = [a for a in areas if a.level in SCORED_LEVELS]
+    programme_of: dict[int, Programme | None] = {}
     if criteria_set is not None:
         criteria = {criteria_set.pk: list(criteria_set.criteria.order_by("number"))}
-        set_of = {a.pk: criteria_set for a in scored}
+        set_of: dict[int, CriteriaSet | None] = {a.pk: criteria_set for a in scored}
     else:
-        candidates = _candidate_sets(as_of, {a.level for a in scored}) if scored else []
-        criteria = {s.pk: sorted(s.criteria.all(), key=lambda c: c.number) for s in candidates}
-        set_of = {a.pk: _pick_set(a, candidates) for a in scored}
+        set_of, programme_of = _governing_sets(scored, as_of) if scored else ({}, {})
+        criteria = {s.pk: sorted(s.criteria.all(), key=lambda c: c.number) for s in set_of.values() if s}
     used = {s.pk for s in set_of.values() if s is not None}
     used_criteria = [c for set_pk in used for c in criteria[set_pk]]
 
@@ -157,6 +189,11 @@ def _score_areas(
             area_level=area.level,
             proposal_date=proposal_date,
         )
+        programme = programme_of.get(area.pk)
+        if programme is not None:
+            card.programme_name = f"{programme} của {programme.issuing_body}"
+        if chosen is None and area.level in SCORED_LEVELS and criteria_set is None:
+            card.missing = missing_set_message(area, as_of, programme)
         if chosen is not None:
             unit_facts = facts[area.id]
             for criterion in criteria[chosen.id]:

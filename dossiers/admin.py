@@ -29,14 +29,17 @@ class DocumentInline(ReadOnlyInline):
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
     # The route is changed only through the service: the admin reads.
-    list_display = ["area", "commune", "appraising_body", "state", "state_since"]
+    list_display = ["area", "commune", "programme", "appraiser", "decider", "state", "state_since"]
     list_filter = ["state", "is_demo"]
     search_fields = ["area__name", "commune__name"]
     readonly_fields = [
         "registration",
         "area",
         "commune",
-        "appraising_body",
+        "programme",
+        "appraiser",
+        "council",
+        "decider",
         "state",
         "state_since",
         "is_demo",
@@ -49,9 +52,9 @@ class DossierAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["area", "phase_label", "registered_on", "target_date"]
-    search_fields = ["area__name", "phase_label"]
-    readonly_fields = ["area", "registered_by", "registered_on", *Registration.BASELINE_FIELDS]
+    list_display = ["area", "phase", "registered_on", "target_date"]
+    search_fields = ["area__name"]
+    readonly_fields = ["area", "phase", "registered_by", "registered_on", *Registration.BASELINE_FIELDS]
 
 
 @admin.register(Decision)

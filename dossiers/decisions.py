@@ -11,20 +11,12 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .documents import (
-    committee_header,
-    committee_name,
-    document_number,
-    place_and_date,
-    police_header,
-    render_pdf,
-    short_name,
-)
+from areas.models import DISTRICTS_CEASED_ON, commune_level_words
+
+from .documents import committee_name, document_number, place_and_date, render_pdf, short_name
 from .models import Decision, Dossier
 from .route import State
 from .uploads import save_file
-
-DECISION_SYMBOL = "QĐ-UBND"
 
 
 def lower_first(text: str) -> str:
@@ -38,68 +30,65 @@ def unit_phrase(dossier: Dossier) -> str:
     return f"{lower_first(dossier.area.name)}, {lower_first(dossier.commune.name)}"
 
 
-def _criteria_basis(dossier: Dossier) -> str:
-    from criteria.models import CriteriaSet
-
-    card = dossier.appraisal_scorecard or dossier.submission_scorecard or {}
-    criteria_set = CriteriaSet.objects.filter(pk=card.get("criteria_set_id")).first()
-    if criteria_set is None:
-        return f"Căn cứ {card.get('criteria_set_name', 'bộ tiêu chí hiện hành')}"
-    return f"Căn cứ {criteria_set.legal_basis}"
-
-
 def decision_context(
     *, dossier: Dossier, number: str, decided_on: dt.date, signer: Any, signed_at: dt.datetime | None
 ) -> dict[str, Any]:
-    body = dossier.appraising_body
-    parent_body, issuing_body = committee_header(body)
-    police = f"Công an {body.kind} {short_name(body)}"
+    """The decision's text: its legal bases are the governing programme's, its bodies and titles
+    those the programme's route names."""
+    decider, appraiser = dossier.decider, dossier.appraiser
+    parent_body, issuing_body = decider.header_lines()
     appraised = dossier.events.filter(to_state=State.APPRAISED_PASS).order_by("-at").first()
     appraised_on = f" ngày {timezone.localtime(appraised.at):%d/%m/%Y}" if appraised else ""
     unit = unit_phrase(dossier)
+    commune_committee = committee_name(dossier.commune)
+    above = dossier.commune.parent
     stamp = []
     if signed_at is not None:
         local = timezone.localtime(signed_at)
         stamp = [
             f"Ký số bởi: {signer.display_name}",
-            f"Cơ quan: {committee_name(body)}",
+            f"Cơ quan: {decider.name}",
             f"Thời gian ký: {local:%d/%m/%Y %H:%M:%S}",
         ]
+    subject = "không có ma túy" if decided_on < DISTRICTS_CEASED_ON else "không ma túy"
+    head_of_appraiser = appraiser.head_of
     return {
         "title_kind": "QUYẾT ĐỊNH",
-        "title_subject": f"Về việc công nhận {unit} đạt tiêu chí “không có ma túy”",
+        "title_subject": f"Về việc công nhận {unit} đạt tiêu chí “{subject}”",
         "parent_body": parent_body,
         "issuing_body": issuing_body,
         "number": number,
-        "place_date": place_and_date(short_name(body), decided_on),
-        "authority": committee_name(body).upper(),
+        "place_date": place_and_date(short_name(decider.area), decided_on),
+        "authority": f"{decider.head_title} {decider.name}".upper()
+        if decider.kind != "committee"
+        else decider.name.upper(),
         "bases": [
-            "Căn cứ Luật Tổ chức chính quyền địa phương",
-            "Căn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021",
-            _criteria_basis(dossier),
-            f"Theo đề nghị của {police} tại Biên bản thẩm định{appraised_on} và hồ sơ đề nghị công nhận của "
-            f"{committee_name(dossier.commune)}",
+            *dossier.programme.basis_lines(decided_on),
+            f"Theo đề nghị của {head_of_appraiser} tại Biên bản thẩm định{appraised_on} và hồ sơ đề nghị "
+            f"công nhận của {commune_committee}",
         ],
         "articles": [
-            f"Công nhận {unit}, {lower_first(body.name)} đạt tiêu chí “không có ma túy” năm {decided_on.year}.",
-            f"{committee_name(dossier.commune)} có trách nhiệm chỉ đạo duy trì, giữ vững kết quả; {police} theo dõi, "
+            f"Công nhận {unit}{', ' + lower_first(above.name) if above else ''} đạt tiêu chí “{subject}” "
+            f"năm {decided_on.year}.",
+            f"{commune_committee} có trách nhiệm chỉ đạo duy trì, giữ vững kết quả; {appraiser.name} theo dõi, "
             "kiểm tra. Đơn vị không còn đáp ứng tiêu chí sẽ bị xem xét thu hồi Quyết định công nhận.",
-            f"Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng {committee_name(body)}, Trưởng {police}, "
-            f"Chủ tịch {committee_name(dossier.commune)} và các cơ quan, đơn vị, cá nhân có liên quan chịu trách nhiệm "
+            f"Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng {decider.name}, {head_of_appraiser}, "
+            f"Chủ tịch {commune_committee} và các cơ quan, đơn vị, cá nhân có liên quan chịu trách nhiệm "
             "thi hành Quyết định này./.",
         ],
         "recipients": [
             "Như Điều 3",
-            f"Công an {body.parent.kind} {short_name(body.parent)}"
-            if body.parent
-            else "Bộ Công an (để báo cáo)",
-            f"Chủ tịch, các Phó Chủ tịch {committee_name(body)}",
+            appraiser.parent.name if appraiser.parent else "Bộ Công an (để báo cáo)",
+            f"Chủ tịch, các Phó Chủ tịch {decider.name}",
             "Lưu: VT, CA",
         ],
-        "signature_for": "TM. ỦY BAN NHÂN DÂN",
-        "signature_title": "CHỦ TỊCH",
+        "signature_for": "TM. ỦY BAN NHÂN DÂN"
+        if decider.kind == "committee"
+        else f"TM. {decider.name.upper()}",
+        "signature_title": decider.head_title.upper(),
         "signature_stamp": stamp,
         "signer_name": signer.display_name,
+        "commune_level_words": commune_level_words(decided_on),
     }
 
 
@@ -119,6 +108,7 @@ def issue_signed_decision(
     user: Any,
     decision_number: str = "",
     decided_on: dt.date | None = None,
+    signed_at: dt.datetime | None = None,
     otp_token: str = "",
     **_extra: Any,
 ) -> Decision:
@@ -130,10 +120,10 @@ def issue_signed_decision(
     number_part = (decision_number or "").strip()
     if not number_part.isdigit():
         raise MoveRefused("Số quyết định phải là số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.")
-    number = f"{document_number(number_part)}/{DECISION_SYMBOL}"
+    number = f"{document_number(number_part)}/QĐ-{dossier.decider.symbol}"
     decided_on = decided_on or timezone.localdate()
     taken = Decision.objects.filter(
-        dossier__appraising_body=dossier.appraising_body, number=number, decided_on__year=decided_on.year
+        dossier__decider=dossier.decider, number=number, decided_on__year=decided_on.year
     )
     if taken.exists():
         raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.")
@@ -141,7 +131,7 @@ def issue_signed_decision(
         raise MoveRefused(
             "Mã xác thực (OTP) không đúng hoặc đã dùng; hãy nhập mã mới trên ứng dụng xác thực."
         )
-    signed_at = timezone.now()
+    signed_at = signed_at or timezone.now()
     context = decision_context(
         dossier=dossier, number=number, decided_on=decided_on, signer=user, signed_at=signed_at
     )
@@ -151,7 +141,7 @@ def issue_signed_decision(
             pdf,
             user=user,
             reason=f"Quyết định công nhận {unit_phrase(dossier)} đạt tiêu chí không có ma túy",
-            location=short_name(dossier.appraising_body),
+            location=short_name(dossier.decider.area),
         )
     except SigningUnavailable as exc:
         raise MoveRefused(str(exc)) from exc
@@ -171,9 +161,10 @@ def issue_signed_decision(
 
 def appraisal_minutes_pdf(dossier: Dossier) -> bytes:
     """BIÊN BẢN THẨM ĐỊNH: the criteria one by one (computed and appraised result, with the
-    appraiser's reasons) and the co-appraising departments' opinions, from the frozen data."""
-    body = dossier.appraising_body
-    parent_body, issuing_body = police_header(body)
+    appraiser's reasons) and the co-appraising bodies' opinions, from the frozen data; it cites
+    the legal bases of the dossier's programme only."""
+    body = dossier.appraiser
+    parent_body, issuing_body = body.header_lines()
     conclusion = (
         dossier.events.filter(to_state__in=[State.APPRAISED_PASS, State.APPRAISED_FAIL])
         .order_by("-at")
@@ -201,14 +192,15 @@ def appraisal_minutes_pdf(dossier: Dossier) -> bytes:
         "title_subject": f"Hồ sơ đề nghị công nhận {unit_phrase(dossier)} đạt tiêu chí “không có ma túy”",
         "parent_body": parent_body,
         "issuing_body": issuing_body,
-        "number": f"{dossier.pk:02d}/BB-CA",
-        "place_date": place_and_date(short_name(body), day),
+        "number": f"{dossier.pk:02d}/BB-{body.symbol}",
+        "place_date": place_and_date(short_name(body.area), day),
+        "bases": dossier.programme.basis_lines(day),
         "rows": rows,
-        "opinions": list(dossier.opinions.select_related("author")),
+        "opinions": list(dossier.opinions.select_related("author", "body")),
         "conclusion": conclusion,
         "criteria_set_name": card.get("criteria_set_name", ""),
         "recipients": [
-            f"{committee_name(body)} (để quyết định)",
+            f"{dossier.decider.name} (để quyết định)",
             f"{committee_name(dossier.commune)}",
             "Lưu: VT, CA",
         ],

@@ -1,10 +1,15 @@
-"""Demo dossiers at every stage of the route, walked through the real services by the demo users.
+"""Demo dossiers at every stage of the route, walked through the real services by the demo users,
+each step on its own day so that the history reads as it happened.
 
-Phong Thổ (with a district): Bản Tả Lèng recognised with a signed decision, other villages of
-Xã Hoang Thèn waiting at each step. Tân An (no district, Hải Phòng appraises and decides): one
-village recognised, one under appraisal, one returned for supplementation. The deciding chairs get
-a demo certificate and a TOTP device whose secret is printed so a person can sign from an
-authenticator app. Idempotent: a unit that already has a dossier is left alone.
+Phong Thổ, 2024 – first half of 2025, under the district's plan 174/KH-UBND: four villages
+recognised by signed decisions of UBND huyện Phong Thổ, one not recognised, and one forwarded to
+Công an huyện days before the district ceased (01/07/2025), waiting for its successor to take it
+over. Phong Thổ's communes in 2026, under Lai Châu's programme: dossiers with Công an tỉnh and UBND
+tỉnh at every step. Tân An (Hải Phòng, no district) in 2026 under its own programme: one village
+recognised, one under appraisal, one returned. Phường Hàm Rồng (Thanh Hóa) under appraisal with
+Thanh Hóa's criteria. The deciding chairs get a demo certificate and a TOTP device whose secret is
+printed so a person can sign from an authenticator app. Idempotent: a unit that already has a
+dossier is left alone.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from areas.models import Area, User
+from programmes.models import RouteFunction
+from programmes.selectors import governing_programme
 from subjects.models import (
     BoardKind,
     CommitmentKind,
@@ -28,37 +35,112 @@ from subjects.models import (
 )
 
 from . import services
-from .documents import committee_name
 from .models import Dossier
 from .route import Move, State
 from .services import MoveRefused
 from .signing import ensure_signer
 
-PHASE_PHONG_THO = "Giai đoạn 3 (2026 - 2028) — Kế hoạch 174/KH-UBND ngày 24/5/2024 của UBND huyện Phong Thổ"
-PHASE_TAN_AN = "Năm 2026 — Kế hoạch xây dựng xã không ma túy của UBND xã Tân An"
+D = dt.date
 
-# (commune key, village name or None for "the n-th other village", stage to reach)
-PLAN: list[tuple[str, str | int, str]] = [
-    ("Xã Hoang Thèn", "Bản Tả Lèng", State.RECOGNISED),
-    ("Xã Hoang Thèn", 1, State.APPRAISED_PASS),
-    ("Xã Hoang Thèn", 2, State.UNDER_APPRAISAL),
-    ("Xã Hoang Thèn", 3, State.FORWARDED),
-    ("Xã Hoang Thèn", 4, State.SUBMITTED),
-    ("Xã Hoang Thèn", 5, State.DRAFT),
-    ("Xã Hoang Thèn", 6, State.NOT_RECOGNISED),
-    ("Xã Mường So", "Bản Co Muông", State.SUBMITTED),
-    ("Xã Tân An", "Thôn Kim Chuế", State.RECOGNISED),
-    ("Xã Tân An", "Thôn Trại Mũa", State.UNDER_APPRAISAL),
-    ("Xã Tân An", "Thôn Vân Cầu", State.RETURNED),
+# (commune key, village name or n for "the n-th other village", stage to reach, the days of the
+# steps: registration, then one day per move taken). Phong Thổ's history runs under plan 174 of
+# the district, closed on 01/07/2025; what is under way in 2026 runs under Lai Châu's programme.
+PLAN: list[tuple[str, str | None, str, list[dt.date]]] = [
+    (
+        "Xã Hoang Thèn",
+        "Bản Tả Lèng",
+        State.RECOGNISED,
+        [D(2024, 6, 10), D(2024, 7, 1), D(2024, 7, 5), D(2024, 7, 10), D(2024, 8, 15), D(2024, 9, 5)],
+    ),
+    (
+        "Xã Mường So",
+        "Bản Co Muông",
+        State.RECOGNISED,
+        [D(2024, 6, 12), D(2024, 7, 2), D(2024, 7, 8), D(2024, 7, 15), D(2024, 9, 20), D(2024, 10, 18)],
+    ),
+    (
+        "Xã Hoang Thèn",
+        "Bản Seo Pho",
+        State.NOT_RECOGNISED,
+        [D(2024, 6, 20), D(2024, 8, 1), D(2024, 8, 5), D(2024, 8, 12), D(2024, 10, 1), D(2024, 11, 4)],
+    ),
+    (
+        "Xã Hoang Thèn",
+        "Bản Seo Khèn",
+        State.RECOGNISED,
+        [D(2025, 1, 6), D(2025, 2, 3), D(2025, 2, 7), D(2025, 2, 12), D(2025, 3, 6), D(2025, 3, 20)],
+    ),
+    (
+        "Xã Mường So",
+        "Bản Nà Phình",
+        State.RECOGNISED,
+        [D(2025, 2, 10), D(2025, 3, 10), D(2025, 3, 14), D(2025, 3, 20), D(2025, 5, 5), D(2025, 5, 15)],
+    ),
+    # Forwarded to Công an huyện Phong Thổ shortly before the district ceased: its successor takes it over.
+    ("Xã Mường So", "Bản Nà Sáng", State.FORWARDED, [D(2025, 5, 26), D(2025, 6, 16), D(2025, 6, 23)]),
+    (
+        "Xã Hoang Thèn",
+        "Bản Seo Chồ",
+        State.UNDER_APPRAISAL,
+        [D(2026, 9, 1), D(2026, 10, 1), D(2026, 10, 6), D(2026, 10, 12)],
+    ),
+    ("Xã Mường So", "Bản Nà Sả", State.FORWARDED, [D(2026, 9, 8), D(2026, 10, 20), D(2026, 10, 27)]),
+    ("Xã Hoang Thèn", "Bản Seo Lìn", State.SUBMITTED, [D(2026, 10, 5), D(2026, 11, 16)]),
+    ("Xã Hoang Thèn", "Bản Seo Lùng", State.DRAFT, [D(2026, 11, 2)]),
+    (
+        "Xã Mường So",
+        "Bản Nà Pho",
+        State.APPRAISED_PASS,
+        [D(2026, 8, 3), D(2026, 9, 7), D(2026, 9, 11), D(2026, 9, 16), D(2026, 11, 20)],
+    ),
+    (
+        "Xã Tân An",
+        "Thôn Kim Chuế",
+        State.RECOGNISED,
+        [D(2026, 5, 4), D(2026, 10, 5), D(2026, 10, 9), D(2026, 10, 14), D(2026, 11, 20), D(2026, 11, 27)],
+    ),
+    (
+        "Xã Tân An",
+        "Thôn Trại Mũa",
+        State.UNDER_APPRAISAL,
+        [D(2026, 5, 11), D(2026, 9, 14), D(2026, 9, 18), D(2026, 11, 25)],
+    ),
+    (
+        "Xã Tân An",
+        "Thôn Vân Cầu",
+        State.RETURNED,
+        [D(2026, 5, 11), D(2026, 9, 14), D(2026, 9, 18), D(2026, 9, 24), D(2026, 10, 15)],
+    ),
+    (
+        "Phường Hàm Rồng",
+        None,
+        State.UNDER_APPRAISAL,
+        [D(2025, 9, 15), D(2025, 10, 1), D(2025, 10, 6), D(2025, 10, 10)],
+    ),
 ]
 
-# The personas of each commune: (commune police, commune chair, appraising police, deciding chair)
+# The personas of each commune: (commune police, commune chair, appraising police, deciding chair,
+# co-appraisers) — before and after the district ceased for Phong Thổ's communes.
 ACTORS = {
-    "Xã Hoang Thèn": ("cax_hoangthen", "ctx_hoangthen", "cah_phongtho", "cth_phongtho"),
-    "Xã Mường So": ("cax_muongso", None, "cah_phongtho", "cth_phongtho"),
-    "Xã Tân An": ("cax_tanan", "ctx_tanan", "catp_haiphong", "cttp_haiphong"),
+    "Xã Hoang Thèn": ("cax_hoangthen", "ctx_hoangthen"),
+    "Xã Mường So": ("cax_muongso", "ctx_muongso"),
+    "Xã Tân An": ("cax_tanan", "ctx_tanan"),
+    "Phường Hàm Rồng": ("cax_hamrong", "ctx_hamrong"),
 }
-DECIDING_CHAIRS = ["cth_phongtho", "cttp_haiphong"]
+BODY_USERS = {
+    "Công an huyện Phong Thổ": "cah_phongtho",
+    "Ủy ban nhân dân huyện Phong Thổ": "cth_phongtho",
+    "Phòng Lao động - Thương binh và Xã hội huyện Phong Thổ": "ldtbxh_phongtho",
+    "Trung tâm Y tế huyện Phong Thổ": "yte_phongtho",
+    "Công an tỉnh Lai Châu": "ca_laichau",
+    "Ủy ban nhân dân tỉnh Lai Châu": "ct_laichau",
+    "Công an thành phố Hải Phòng": "catp_haiphong",
+    "Sở Y tế thành phố Hải Phòng": "syt_haiphong",
+    "Ủy ban nhân dân thành phố Hải Phòng": "cttp_haiphong",
+    "Công an tỉnh Thanh Hóa": "ca_thanhhoa",
+    "Ủy ban nhân dân tỉnh Thanh Hóa": "ct_thanhhoa",
+}
+DECIDING_CHAIRS = ["cth_phongtho", "ct_laichau", "cttp_haiphong", "ct_thanhhoa"]
 
 
 def otp_device(user: User) -> TOTPDevice:
@@ -74,42 +156,50 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def _village_facts(village: Area) -> None:
-    """What a target village has done (commitments, hotline board, a prevention model), so its
-    scorecard passes where the registers hold nothing against it."""
-    if not HouseholdCommitment.objects.filter(village=village, kind=CommitmentKind.DRUG_FREE).exists():
+def _village_facts(village: Area, since: dt.date) -> None:
+    """What a target village had done by `since` (commitments, hotline board, a prevention model),
+    so its scorecard on that day passes where the registers hold nothing against it."""
+    if not HouseholdCommitment.objects.filter(
+        village=village, kind=CommitmentKind.DRUG_FREE, as_of__lte=since
+    ).exists():
         HouseholdCommitment.objects.create(
             village=village,
             kind=CommitmentKind.DRUG_FREE,
-            as_of=dt.date(2025, 3, 1),
+            as_of=since - dt.timedelta(days=60),
             households=86,
             signed=86,
             is_demo=True,
         )
-    if not HotlineBoard.objects.filter(village=village, kind=BoardKind.HOTLINE).exists():
+    if not HotlineBoard.objects.filter(
+        village=village, kind=BoardKind.HOTLINE, installed_on__lte=since
+    ).exists():
         HotlineBoard.objects.create(
             village=village,
             kind=BoardKind.HOTLINE,
             location="Nhà văn hóa",
-            installed_on=dt.date(2024, 9, 1),
+            installed_on=since - dt.timedelta(days=90),
             is_demo=True,
         )
-    if not PreventionModel.objects.filter(area=village).exists():
+    if not PreventionModel.objects.filter(area=village, established_on__lte=since).exists():
         PreventionModel.objects.create(
             area=village,
             name=f"Dòng họ không ma túy {village.name}",
             kind=ModelKind.CLAN,
             lead_organisation="Mặt trận Tổ quốc xã",
-            established_on=dt.date(2024, 8, 1),
+            established_on=since - dt.timedelta(days=120),
             is_active=True,
-            last_evaluated_on=dt.date(2025, 6, 30),
+            last_evaluated_on=since - dt.timedelta(days=30),
             evaluated_effective=True,
             is_demo=True,
         )
 
 
-def _walk(dossier: Dossier, target: str, users: dict[str, User | None], number: int) -> Dossier:
-    police, chair, appraiser, decider = (users[k] for k in ("police", "chair", "appraiser", "decider"))
+def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, Any], number: int) -> Dossier:
+    """Take the dossier to `target`, one move per day of `days` (after the registration day), each
+    by the user who holds the move's role for this dossier."""
+    police, chair = actors["police"], actors["chair"]
+    appraiser = actors["by_body"].get(dossier.appraiser.name)
+    decider = actors["by_body"].get(dossier.decider.name)
     steps: list[tuple[str, User | None, str, dict[str, Any]]] = [
         (Move.SUBMIT, police, "Kính trình Chủ tịch UBND xã xem xét hồ sơ.", {}),
         (Move.FORWARD, chair, "UBND xã đã họp xét, thống nhất đề nghị thẩm định.", {}),
@@ -131,77 +221,100 @@ def _walk(dossier: Dossier, target: str, users: dict[str, User | None], number: 
         ]
     else:
         steps += [
-            (Move.APPRAISE_PASS, appraiser, "Hồ sơ đạt đủ 8 tiêu chí.", {}),
+            (Move.APPRAISE_PASS, appraiser, "Hồ sơ đạt đủ tiêu chí.", {}),
             (Move.RECOGNISE, decider, "", {"decision_number": str(number)}),
         ]
-    for move, user, comment, extra in steps:
+    for (move, user, comment, extra), day in zip(steps, days[1:], strict=False):
         if dossier.state == target or user is None:
             break
         if move == Move.RECOGNISE:
-            extra = {**extra, "otp_token": current_code(otp_device(user))}
-        dossier = services.move(dossier_id=dossier.pk, move=move, user=user, comment=comment, **extra)
-        if dossier.state == State.UNDER_APPRAISAL and users.get("labour"):
-            services.add_opinion(
-                dossier_id=dossier.pk,
-                user=users["labour"],
-                agrees=True,
-                text="Thống nhất với kết quả rà soát người nghiện.",
-            )
+            device = otp_device(user)
+            # The demo signs several historic decisions within one 30-second step, and each code
+            # works once: clear the device's replay marker first (demo loading only).
+            TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+            device.refresh_from_db()
+            extra = {**extra, "otp_token": current_code(device)}
+        dossier = services.move(dossier_id=dossier.pk, move=move, user=user, comment=comment, on=day, **extra)
+        if dossier.state == State.UNDER_APPRAISAL:
+            for co_appraiser in actors["co_appraisers"](dossier):
+                services.add_opinion(
+                    dossier_id=dossier.pk,
+                    user=co_appraiser,
+                    agrees=True,
+                    text="Thống nhất với kết quả rà soát người nghiện, người sau cai nghiện.",
+                )
     return dossier
 
 
 def load(units: dict[str, Area]) -> str:
-    users = {
-        u.username: u for u in User.objects.filter(username__in=[n for a in ACTORS.values() for n in a if n])
-    }
-    labour = User.objects.filter(username="ldtbxh_phongtho").first()
+    users = {u.username: u for u in User.objects.filter(role__isnull=False).select_related("body", "area")}
+    by_body = {body: users.get(username) for body, username in BODY_USERS.items()}
     signer_lines = []
     for username in DECIDING_CHAIRS:
         chair = users.get(username)
         if chair is None:
             continue
-        ensure_signer(chair, organisation=committee_name(chair.area))
+        ensure_signer(chair, organisation=chair.body.name)
         device = otp_device(chair)
         secret = base64.b32encode(device.bin_key).decode()
         signer_lines.append(f"{username}: khóa TOTP {secret} (nhập vào ứng dụng xác thực để lấy mã ký số)")
 
+    def co_appraisers(dossier: Dossier) -> list[User]:
+        names = dossier.programme.route_steps.filter(
+            function=RouteFunction.CO_APPRAISE, unit_level=dossier.area.level
+        ).values_list("body__name", flat=True)
+        return [by_body[name] for name in names if by_body.get(name)]
+
     created, stopped = 0, []
     number = 100
-    for commune_key, village_ref, target in PLAN:
+    for commune_key, village_ref, target, days in PLAN:
         commune = units.get(commune_key)
         if commune is None:
             continue
-        villages = list(Area.objects.filter(parent=commune).order_by("name"))
-        if isinstance(village_ref, str):
-            village = next((v for v in villages if v.name == village_ref), None)
-        else:
-            others = [v for v in villages if v.name not in {r for _c, r, _t in PLAN if isinstance(r, str)}]
-            village = others[village_ref] if village_ref < len(others) else None
-        if village is None or Dossier.objects.filter(area=village).exists():
+        area = (
+            commune if village_ref is None else Area.objects.filter(parent=commune, name=village_ref).first()
+        )
+        if area is None or Dossier.objects.filter(area=area).exists():
             continue
-        police, chair, appraiser, decider = (users.get(n) if n else None for n in ACTORS[commune_key])
+        police_name, chair_name = ACTORS[commune_key]
+        police = users.get(police_name)
         if police is None:
             continue
-        if target != State.NOT_RECOGNISED:
-            _village_facts(village)
-        phase = PHASE_TAN_AN if commune_key == "Xã Tân An" else PHASE_PHONG_THO
-        dossier = services.register(
-            user=police,
-            area=village,
-            phase_label=phase,
-            target_date=max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=90)),
-            registered_on=timezone.localdate() - dt.timedelta(days=60),
-            is_demo=True,
+        registered_on = days[0]
+        for village in [area] if area.level == "village" else list(area.children.all()):
+            if target != State.NOT_RECOGNISED:
+                _village_facts(village, registered_on)
+        programme = governing_programme(area, registered_on)
+        phase = (
+            programme.phases.filter(starts_on__lte=registered_on, ends_on__gte=registered_on).first()
+            if programme
+            else None
         )
+        try:
+            dossier = services.register(
+                user=police,
+                area=area,
+                phase=phase,
+                target_date=phase.ends_on if phase else registered_on + dt.timedelta(days=365),
+                registered_on=registered_on,
+                is_demo=True,
+            )
+        except MoveRefused as refusal:
+            stopped.append(f"{area}: không đăng ký được ({refusal.message})")
+            continue
         Dossier.objects.filter(pk=dossier.pk).update(is_demo=True)
         number += 1
-        actors = {"police": police, "chair": chair, "appraiser": appraiser, "decider": decider}
-        actors["labour"] = labour if commune_key != "Xã Tân An" else None
+        actors = {
+            "police": police,
+            "chair": users.get(chair_name),
+            "by_body": by_body,
+            "co_appraisers": co_appraisers,
+        }
         try:
-            dossier = _walk(dossier, target, actors, number)
+            dossier = _walk(dossier, target, days, actors, number)
         except MoveRefused as refusal:
             dossier.refresh_from_db()
-            stopped.append(f"{village}: dừng ở “{dossier.get_state_display()}” ({refusal.message})")
+            stopped.append(f"{area}: dừng ở “{dossier.get_state_display()}” ({refusal.message})")
         created += 1
 
     lines = [f"{created} hồ sơ minh họa mới."]

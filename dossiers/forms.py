@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from areas.models import Area, Level
+from programmes.models import Phase
+from programmes.selectors import governing_programme, missing_programme_message
 
 from .models import DocumentKind, Dossier
 from .route import REASON_REQUIRED, Move
@@ -32,10 +34,11 @@ class MultipleFileField(forms.FileField):
 
 class RegistrationForm(forms.Form):
     area = forms.ModelChoiceField(label="Đơn vị đăng ký", queryset=Area.objects.none())
-    phase_label = forms.CharField(
+    phase = forms.ModelChoiceField(
         label="Giai đoạn kế hoạch",
-        max_length=200,
-        help_text="Ví dụ: “Giai đoạn 1 (Quý II - 12/2024) — KH 174/KH-UBND”.",
+        queryset=Phase.objects.none(),
+        required=False,
+        empty_label="— Chọn giai đoạn —",
     )
     target_date = forms.DateField(
         label="Thời hạn đạt tiêu chí", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,6 +54,20 @@ class RegistrationForm(forms.Form):
             .order_by("level", "name")
         )
         self.fields["area"].label_from_instance = lambda a: a.name
+        # The commune's governing programme today decides the phases offered (and whether the
+        # unit can register at all: without a programme the page says who must configure one).
+        self.programme = None
+        self.programme_missing = ""
+        if user.area_id is not None:
+            today = timezone.localdate()
+            self.programme = governing_programme(user.area, today)
+            if self.programme is None:
+                self.programme_missing = missing_programme_message(user.area, today)
+            else:
+                phases = self.programme.phases.order_by("number")
+                self.fields["phase"].queryset = phases
+                self.fields["phase"].required = phases.exists()
+                self.fields["phase"].help_text = f"Theo {self.programme} của {self.programme.issuing_body}."
 
     def clean_target_date(self):
         day = self.cleaned_data["target_date"]
@@ -147,6 +164,18 @@ class OpinionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(label="Nội dung ý kiến", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoteForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label="Biểu quyết",
+        choices=[("1", "Đồng ý đề nghị công nhận"), ("0", "Không đồng ý")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Ý kiến (nếu có)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FindingForm(forms.Form):

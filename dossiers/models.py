@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from areas.jurisdiction import JurisdictionQuerySet
-from areas.models import Area, Role
+from areas.models import Area, Body, Role
+from programmes.models import Phase, Programme, RouteFunction
 
-from .route import STEP_DEADLINE_DAYS, Move, State
+from .route import ROLE_FUNCTION, Move, State, deadline_function
 
 UNIT_LEVELS = {"level__in": ["village", "commune"]}
 
@@ -41,10 +42,13 @@ class Registration(models.Model):
         related_name="drug_free_registrations",
         limit_choices_to=UNIT_LEVELS,
     )
-    phase_label = models.CharField(
-        "giai đoạn kế hoạch",
-        max_length=200,
-        help_text="Ví dụ: “Giai đoạn 1 (Quý II - 12/2024) — KH 174/KH-UBND”.",
+    phase = models.ForeignKey(
+        Phase,
+        verbose_name="giai đoạn kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     target_date = models.DateField("thời hạn đạt tiêu chí")
     registered_on = models.DateField("ngày đăng ký", default=timezone.localdate)
@@ -74,7 +78,7 @@ class Registration(models.Model):
         ordering = ["-registered_on", "area__name"]
 
     def __str__(self) -> str:
-        return f"{self.area} — {self.phase_label}"
+        return f"{self.area} — {self.phase or 'không gắn giai đoạn'}"
 
     BASELINE_FIELDS = (
         "baseline_addicts",
@@ -105,16 +109,33 @@ class Dossier(models.Model):
     area = models.ForeignKey(
         Area, verbose_name="đơn vị đề nghị công nhận", on_delete=models.PROTECT, related_name="dossiers"
     )
-    # Who acts on the dossier is fixed when it is opened: the commune, and the body that
-    # appraises and decides (its district, else its province).
+    # Who acts on the dossier is fixed when it is opened, from the programme that governs the
+    # unit that day: the commune, and the bodies that appraise, vote (if any) and decide.
     commune = models.ForeignKey(
         Area, verbose_name="xã", on_delete=models.PROTECT, related_name="commune_dossiers"
     )
-    appraising_body = models.ForeignKey(
-        Area,
-        verbose_name="cấp thẩm định, quyết định",
+    programme = models.ForeignKey(
+        Programme, verbose_name="kế hoạch", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    appraiser = models.ForeignKey(
+        Body,
+        verbose_name="cơ quan chủ trì thẩm định",
         on_delete=models.PROTECT,
         related_name="appraised_dossiers",
+    )
+    council = models.ForeignKey(
+        Body,
+        verbose_name="Hội đồng xét duyệt",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_dossiers",
+    )
+    decider = models.ForeignKey(
+        Body,
+        verbose_name="cơ quan quyết định công nhận",
+        on_delete=models.PROTECT,
+        related_name="decided_dossiers",
     )
     state = models.CharField("trạng thái", max_length=20, choices=State.choices, default=State.DRAFT)
     state_since = models.DateTimeField("ở trạng thái này từ", default=timezone.now)
@@ -149,8 +170,35 @@ class Dossier(models.Model):
         return reverse("dossiers:detail", args=[self.pk])
 
     @property
+    def has_council(self) -> bool:
+        return self.council_id is not None
+
+    def body_id_for(self, role: str) -> int | None:
+        """The body that takes `role`'s steps on this dossier (None for the commune's own roles
+        and for co-appraisers, who are several)."""
+        function = ROLE_FUNCTION.get(role)
+        return {
+            RouteFunction.APPRAISE: self.appraiser_id,
+            RouteFunction.COUNCIL: self.council_id,
+            RouteFunction.DECIDE: self.decider_id,
+        }.get(function)
+
+    @property
     def deadline(self) -> dt.date | None:
-        days = STEP_DEADLINE_DAYS.get(self.state)
+        """The day the current step should be done by, when the programme sets a deadline for it
+        (read from `programme.route_steps`, which lists prefetch)."""
+        function = deadline_function(self.state, has_council=self.has_council)
+        if function is None:
+            return None
+        level = self.area.level
+        days = next(
+            (
+                s.deadline_days
+                for s in self.programme.route_steps.all()
+                if s.function == function and s.unit_level == level and s.deadline_days
+            ),
+            None,
+        )
         if days is None:
             return None
         return timezone.localdate(self.state_since) + dt.timedelta(days=days)
@@ -192,6 +240,8 @@ class DossierEvent(models.Model):
     def move_label(self) -> str:
         if self.move == "register":
             return "Đăng ký xây dựng, lập hồ sơ"
+        if self.move == "take_over":
+            return "Cơ quan kế thừa tiếp nhận hồ sơ"
         try:
             return Move(self.move).label
         except ValueError:
@@ -301,7 +351,10 @@ class Opinion(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người cho ý kiến", on_delete=models.PROTECT, related_name="+"
     )
-    role = models.CharField("cơ quan", max_length=30, choices=Role.choices)
+    role = models.CharField("vai trò", max_length=30, choices=Role.choices)
+    body = models.ForeignKey(
+        Body, verbose_name="cơ quan", null=True, on_delete=models.PROTECT, related_name="opinions"
+    )
     agrees = models.BooleanField("thống nhất đề nghị công nhận")
     text = models.TextField("ý kiến")
     at = models.DateTimeField("thời điểm", default=timezone.now)
@@ -314,7 +367,41 @@ class Opinion(models.Model):
         ordering = ["at"]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {'thống nhất' if self.agrees else 'không thống nhất'}"
+        return f"{self.body_name}: {'thống nhất' if self.agrees else 'không thống nhất'}"
+
+    @property
+    def body_name(self) -> str:
+        return self.body.name if self.body_id else self.get_role_display()
+
+
+class CouncilVote(models.Model):
+    """A council member's vote on a dossier before the Hội đồng xét duyệt; one per member, which
+    the member may change until the council's conclusion is recorded."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="thành viên", on_delete=models.PROTECT, related_name="+"
+    )
+    agrees = models.BooleanField("đồng ý đề nghị công nhận")
+    comment = models.TextField("ý kiến", blank=True)
+    at = models.DateTimeField("thời điểm", default=timezone.now)
+
+    objects = DossierScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "biểu quyết của thành viên Hội đồng"
+        verbose_name_plural = "biểu quyết của thành viên Hội đồng"
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "member"],
+                name="council_vote_one_per_member",
+                violation_error_message="Thành viên đã biểu quyết hồ sơ này.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {'đồng ý' if self.agrees else 'không đồng ý'}"
 
 
 class Decision(models.Model):

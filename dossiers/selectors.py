@@ -11,10 +11,20 @@ from django.db.models import Count, Q, QuerySet
 from areas.jurisdiction import area_is_visible
 from areas.models import Area
 from criteria.facts import Baseline
+from programmes.models import RouteFunction, RouteStep
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
 from .models import Dossier, Notification, Registration
-from .route import COMMUNE_ROLES, OPINION_ROLES, OPINION_STATES, acting_states, moves_from
+from .route import (
+    COMMUNE_ROLES,
+    OPINION_ROLES,
+    OPINION_STATES,
+    ROLE_FUNCTION,
+    VOTING_ROLES,
+    VOTING_STATES,
+    acting_states,
+    moves_from,
+)
 
 
 def baseline_counts(*, area: Area, as_of: dt.date) -> dict[str, int]:
@@ -58,25 +68,50 @@ def registration_baselines(area_ids: Sequence[int], as_of: dt.date) -> dict[int,
     return found
 
 
+def acting_body_ids(dossier: Dossier, role: str) -> list[int]:
+    """The bodies whose users take `role`'s part on `dossier`: the one the dossier names for the
+    role, or, for co-appraisers, every co-appraising body of its programme's route."""
+    body_id = dossier.body_id_for(role)
+    if body_id is not None:
+        return [body_id]
+    if role in OPINION_ROLES:
+        return list(
+            RouteStep.objects.filter(
+                programme_id=dossier.programme_id,
+                unit_level=dossier.area.level,
+                function=RouteFunction.CO_APPRAISE,
+            ).values_list("body_id", flat=True)
+        )
+    return []
+
+
 def acts_for(user: Any, dossier: Dossier, role: str) -> bool:
     """Whether `user`, holding `role`, acts for the body that takes `role`'s steps on `dossier`:
-    the dossier's commune for commune roles, its appraising and deciding body otherwise."""
+    the dossier's commune for commune roles, the body its programme's route names otherwise."""
     if not getattr(user, "is_authenticated", False) or user.role != role or user.area_id is None:
         return False
     if role in COMMUNE_ROLES:
         return area_is_visible(user, dossier.commune)
-    return user.area_id == dossier.appraising_body_id
+    return user.body_id is not None and user.body_id in acting_body_ids(dossier, role)
 
 
 def available_moves(user: Any, dossier: Dossier) -> list[tuple[str, str]]:
     """The moves `user` may take on `dossier` now, as (move, to state)."""
-    return [(move, to) for move, to, role in moves_from(dossier.state) if acts_for(user, dossier, role)]
+    return [
+        (move, to)
+        for move, to, role in moves_from(dossier.state, has_council=dossier.has_council)
+        if acts_for(user, dossier, role)
+    ]
 
 
 def may_give_opinion(user: Any, dossier: Dossier) -> bool:
     return (
         user.role in OPINION_ROLES and dossier.state in OPINION_STATES and acts_for(user, dossier, user.role)
     )
+
+
+def may_vote(user: Any, dossier: Dossier) -> bool:
+    return user.role in VOTING_ROLES and dossier.state in VOTING_STATES and acts_for(user, dossier, user.role)
 
 
 def may_add_documents(user: Any, dossier: Dossier) -> bool:
@@ -91,7 +126,20 @@ def _acting_q(user: Any) -> Q:
         return Q(pk__in=[])
     if user.role in COMMUNE_ROLES:
         return Q(state__in=states)  # the jurisdiction gate already keeps the user's own commune
-    return Q(state__in=states, appraising_body_id=user.area_id)
+    if user.body_id is None:
+        return Q(pk__in=[])
+    function = ROLE_FUNCTION.get(user.role)
+    field = {
+        RouteFunction.APPRAISE: "appraiser_id",
+        RouteFunction.COUNCIL: "council_id",
+        RouteFunction.DECIDE: "decider_id",
+    }.get(function)
+    if field is not None:
+        return Q(state__in=states, **{field: user.body_id})
+    co_appraised = RouteStep.objects.filter(function=RouteFunction.CO_APPRAISE, body_id=user.body_id).values(
+        "programme_id"
+    )
+    return Q(state__in=states, programme_id__in=co_appraised)
 
 
 def inbox(user: Any) -> QuerySet[Dossier]:
@@ -99,14 +147,19 @@ def inbox(user: Any) -> QuerySet[Dossier]:
     return (
         Dossier.objects.visible_to(user)
         .filter(_acting_q(user))
-        .select_related("area", "commune", "appraising_body")
+        .select_related("area", "commune", "programme", "appraiser", "decider")
+        .prefetch_related("programme__route_steps")
         .order_by("state_since")
     )
 
 
 def dossier_list(user: Any, *, state: str = "") -> QuerySet[Dossier]:
-    dossiers = Dossier.objects.visible_to(user).select_related(
-        "area", "commune", "appraising_body", "registration", "decision"
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .select_related(
+            "area", "commune", "appraiser", "decider", "registration__phase__programme", "decision"
+        )
+        .prefetch_related("programme__route_steps")
     )
     if state:
         dossiers = dossiers.filter(state=state)

@@ -20,12 +20,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from areas.jurisdiction import area_is_visible
-from areas.models import Area, Level, Role
+from areas.models import Area, Body, Level, Role
 from criteria.services import score_area, score_areas
+from programmes.models import Phase
+from programmes.selectors import governing_programme, missing_programme_message, route_for
 
 from . import selectors
 from .models import (
     AppraisalFinding,
+    CouncilVote,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -41,9 +44,11 @@ from .route import (
     OPINION_STATES,
     REASON_REQUIRED,
     TRANSITIONS,
+    VOTING_STATES,
     Move,
     State,
     acting_roles,
+    applies,
 )
 from .uploads import removed_if_rolled_back, save_file, validate_upload
 
@@ -66,30 +71,46 @@ def register(
     *,
     user: Any,
     area: Area,
-    phase_label: str,
     target_date: dt.date,
+    phase: Phase | None = None,
     registered_on: dt.date | None = None,
     is_demo: bool = False,
 ) -> Dossier:
     """Register a village or commune to build "không có ma túy" and open its dossier in draft,
-    freezing the register counts of the day as the baseline."""
+    freezing the register counts of the day as the baseline, and the programme that governs the
+    unit that day with the bodies its route names."""
     if user.role != Role.COMMUNE_POLICE or not area_is_visible(user, area):
         raise MoveRefused("Chỉ Công an xã được đăng ký xây dựng cho đơn vị thuộc xã mình.")
     if area.level not in (Level.VILLAGE, Level.COMMUNE):
-        raise MoveRefused("Chỉ đăng ký xây dựng cho thôn, bản, tổ dân phố hoặc xã, phường, thị trấn.")
+        raise MoveRefused("Chỉ đăng ký xây dựng cho thôn, bản, tổ dân phố hoặc xã, phường, đặc khu.")
+    registered_on = registered_on or timezone.localdate()
     commune = area if area.level == Level.COMMUNE else area.parent
-    appraising_body = commune.deciding_level_ancestor()
-    if appraising_body is None:
-        raise MoveRefused("Xã chưa gắn với huyện hoặc tỉnh nên không xác định được cấp thẩm định.")
+    for unit in {area, commune}:
+        if not unit.is_open_on(registered_on):
+            raise MoveRefused(
+                f"{unit} đã giải thể, sáp nhập từ ngày {unit.closed_on:%d/%m/%Y}; không đăng ký mới."
+            )
+    programme = governing_programme(area, registered_on)
+    if programme is None:
+        raise MoveRefused(missing_programme_message(area, registered_on))
+    route = route_for(programme, area.level)
+    problems = route.problems()
+    if problems:
+        raise MoveRefused(" ".join(problems))
+    appraiser, decider = route.body("appraise"), route.body("decide")
+    for body in (appraiser, decider, route.body("council")):
+        if body is not None and not body.is_open_on(registered_on):
+            raise MoveRefused(body.closed_message(registered_on))
+    if phase is not None and phase.programme_id != programme.pk:
+        raise MoveRefused(f"Giai đoạn đã chọn không thuộc {programme}, kế hoạch đang áp dụng cho {area}.")
     if Dossier.objects.open().filter(area=area).exists():
         raise MoveRefused(f"{area} đã có hồ sơ đang xử lý hoặc đã được công nhận.")
-    registered_on = registered_on or timezone.localdate()
     if target_date < registered_on:
         raise MoveRefused("Thời hạn đạt tiêu chí không được trước ngày đăng ký.")
     counts = selectors.baseline_counts(area=area, as_of=registered_on)
     registration = Registration.objects.create(
         area=area,
-        phase_label=phase_label,
+        phase=phase,
         target_date=target_date,
         registered_on=registered_on,
         registered_by=user,
@@ -102,7 +123,10 @@ def register(
                 registration=registration,
                 area=area,
                 commune=commune,
-                appraising_body=appraising_body,
+                programme=programme,
+                appraiser=appraiser,
+                council=route.body("council"),
+                decider=decider,
                 is_demo=is_demo,
             )
     except IntegrityError as exc:
@@ -114,8 +138,17 @@ def register(
         to_state=State.DRAFT,
         actor=user,
         actor_role=user.role,
+        at=_moment(registered_on),
     )
     return dossier
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    """Now, or noon of `day` when a past step is recorded (the demo's history)."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
 # ---------------------------------------------------------------- the route
@@ -128,10 +161,12 @@ def move(
     user: Any,
     comment: str = "",
     files: Sequence[tuple[str, File]] = (),
+    on: dt.date | None = None,
     **extra: Any,
 ) -> Dossier:
     """Take one step of the route. `files` are (document kind, file) pairs attached to the step;
-    `extra` carries what a step needs (the decision number, date and OTP code for `recognise`)."""
+    `extra` carries what a step needs (the decision number and OTP code for `recognise`). `on`
+    records a step taken on an earlier day (the demo's history); pages never pass it."""
     try:
         move = Move(move)
     except ValueError as exc:
@@ -149,20 +184,24 @@ def move(
         dossier = (
             Dossier.objects.visible_to(user)
             .select_for_update(of=("self",))
-            .select_related("area", "commune", "appraising_body")
+            .select_related("area", "commune", "programme", "appraiser", "decider")
             .filter(pk=dossier_id)
             .first()
         )
         if dossier is None or not selectors.acts_for(user, dossier, user.role):
             raise MoveRefused("Hồ sơ không thuộc địa bàn bạn được giao xử lý.")
         transition = TRANSITIONS.get((dossier.state, move))
+        if transition is not None and not applies(dossier.state, move, has_council=dossier.has_council):
+            transition = None
         if transition is None:
             raise MoveRefused(
                 f"Hồ sơ đang ở trạng thái “{State(dossier.state).label}”, không thể “{move.label}”. "
                 "Có thể thao tác này vừa được thực hiện; hãy tải lại trang."
             )
         to_state, _role = transition
-        now = timezone.now()
+        day = on or timezone.localdate()
+        _check_acting_body_open(dossier, user.role, day)
+        now = _moment(day)
         event = DossierEvent(
             dossier=dossier,
             move=move,
@@ -175,10 +214,10 @@ def move(
         )
         effect = EFFECTS.get(move)
         if effect is not None:
-            effect(dossier=dossier, event=event, user=user, **extra)
+            effect(dossier=dossier, event=event, user=user, day=day, **extra)
         frozen = FREEZES_SCORECARD.get(move)
         if frozen:
-            event.scorecard = _score(dossier)
+            event.scorecard = _score(dossier, day)
             setattr(dossier, f"{frozen}_scorecard", event.scorecard)
         event.save()
         for kind, upload in files:
@@ -192,20 +231,52 @@ def move(
     return dossier
 
 
-def _score(dossier: Dossier) -> dict:
-    today = timezone.localdate()
-    return score_area(area=dossier.area, as_of=today, proposal_date=today).to_dict()
+def _check_acting_body_open(dossier: Dossier, role: str, day: dt.date) -> None:
+    """A body closed on `day` (a district after 01/07/2025) takes no step; the refusal names the
+    body that now acts in its place."""
+    if role in COMMUNE_ROLES:
+        if not dossier.commune.is_open_on(day):
+            raise MoveRefused(
+                f"{dossier.commune} đã giải thể, sáp nhập từ ngày {dossier.commune.closed_on:%d/%m/%Y}."
+            )
+        return
+    body_id = dossier.body_id_for(role)
+    if body_id is None:
+        return
+    body = Body.objects.select_related("area", "successor__area").get(pk=body_id)
+    if not body.is_open_on(day):
+        raise MoveRefused(body.closed_message(day))
 
 
-def current_results(dossier: Dossier) -> list[dict]:
-    """The unit's criteria scored today, as plain values (what the appraiser checks)."""
-    return score_area(area=dossier.area, as_of=timezone.localdate()).to_dict()["results"]
+def criteria_set_of(dossier: Dossier) -> Any:
+    """The criteria set the dossier's programme names for its level (None if it names none)."""
+    from criteria.models import CriteriaSet
+
+    set_id = dossier.programme.criteria_set_id_for(dossier.area.level)
+    return CriteriaSet.objects.filter(pk=set_id).prefetch_related("criteria").first() if set_id else None
 
 
-def _check_appraisal_passes(*, dossier: Dossier, event: DossierEvent, user: Any, **_extra: Any) -> None:
+def _score(dossier: Dossier, day: dt.date) -> dict:
+    card = score_area(area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier), proposal_date=day)
+    card.programme_name = f"{dossier.programme} của {dossier.programme.issuing_body}"
+    return card.to_dict()
+
+
+def current_results(dossier: Dossier, day: dt.date | None = None) -> list[dict]:
+    """The unit's criteria scored on `day` (today by default) with the dossier's own programme's
+    set, as plain values (what the appraiser checks)."""
+    day = day or timezone.localdate()
+    return score_area(area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier)).to_dict()[
+        "results"
+    ]
+
+
+def _check_appraisal_passes(
+    *, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, **_extra: Any
+) -> None:
     """An appraisal concludes "đạt" only when every criterion is met, by the computed result
     or by the appraiser's reasoned finding."""
-    results = current_results(dossier)
+    results = current_results(dossier, day)
     findings = {f.number: f.status for f in dossier.findings.all()}
     failing = [str(r["number"]) for r in results if findings.get(r["number"], r["status"]) != MET]
     if failing:
@@ -214,33 +285,59 @@ def _check_appraisal_passes(*, dossier: Dossier, event: DossierEvent, user: Any,
         )
 
 
-def _issue_decision(*, dossier: Dossier, event: DossierEvent, user: Any, **extra: Any) -> None:
+def _issue_decision(*, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, **extra: Any) -> None:
     from .decisions import issue_signed_decision
 
-    issue_signed_decision(dossier=dossier, user=user, **extra)
+    decided_on = extra.pop("decided_on", None) or day
+    issue_signed_decision(dossier=dossier, user=user, decided_on=decided_on, signed_at=event.at, **extra)
+
+
+def council_tally(dossier: Dossier) -> tuple[int, int, int]:
+    """(members, in favour, against) of the dossier's council."""
+    from areas.models import User
+
+    members = User.objects.filter(
+        is_active=True, role=Role.COUNCIL_MEMBER, body_id=dossier.council_id
+    ).count()
+    votes = list(dossier.votes.values_list("agrees", flat=True))
+    return members, sum(1 for v in votes if v), sum(1 for v in votes if not v)
+
+
+def _check_council_majority(*, dossier: Dossier, **_extra: Any) -> None:
+    """The council recommends recognition only when more than half of its members voted for it."""
+    members, agree, against = council_tally(dossier)
+    if agree * 2 <= members:
+        raise MoveRefused(
+            f"Chưa đủ quá nửa thành viên Hội đồng đồng ý ({agree}/{members} đồng ý, {against} không đồng ý)."
+        )
 
 
 EFFECTS: dict[str, Callable[..., None]] = {
     Move.APPRAISE_PASS: _check_appraisal_passes,
+    Move.COUNCIL_PASS: _check_council_majority,
     Move.RECOGNISE: _issue_decision,
 }
 
 
 def _notify_actors(dossier: Dossier, text: str, *, exclude: Any = None) -> None:
     """Tell the users who now have a step to take on `dossier` (it reached them or came back)."""
-    roles = acting_roles(dossier.state)
+    roles = acting_roles(dossier.state, has_council=dossier.has_council)
     _notify(dossier, text, roles=roles, exclude=exclude)
 
 
 def _notify(dossier: Dossier, text: str, *, roles: set[str], exclude: Any = None) -> None:
+    """Notify the users holding `roles` for this dossier: the commune's own for commune roles,
+    the users of the body the programme's route gives each other role."""
     from areas.models import User
 
-    commune_roles = roles & COMMUNE_ROLES
-    body_roles = roles - COMMUNE_ROLES
-    recipients = User.objects.filter(is_active=True).filter(
-        Q(role__in=commune_roles, area=dossier.commune_id)
-        | Q(role__in=body_roles, area=dossier.appraising_body_id)
-    )
+    who = Q(pk__in=[])
+    if roles & COMMUNE_ROLES:
+        who |= Q(role__in=roles & COMMUNE_ROLES, area=dossier.commune_id)
+    for role in roles - COMMUNE_ROLES:
+        body_ids = selectors.acting_body_ids(dossier, role)
+        if body_ids:
+            who |= Q(role=role, body_id__in=body_ids)
+    recipients = User.objects.filter(is_active=True).filter(who)
     if exclude is not None:
         recipients = recipients.exclude(pk=exclude.pk)
     Notification.objects.bulk_create(
@@ -287,22 +384,42 @@ def add_document(*, dossier_id: int, user: Any, kind: str, upload: File) -> Doss
 
 @transaction.atomic
 def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opinion:
-    """A co-appraising department gives its opinion while the dossier is under appraisal."""
+    """A co-appraising body of the dossier's programme gives its opinion while the dossier is
+    under appraisal."""
     if user.role not in OPINION_ROLES:
-        raise MoveRefused("Chỉ Phòng LĐ-TB&XH và Trung tâm Y tế cho ý kiến phối hợp thẩm định.")
+        raise MoveRefused("Chỉ cơ quan phối hợp thẩm định theo kế hoạch cho ý kiến phối hợp thẩm định.")
     text = text.strip()
     if not text:
         raise MoveRefused("Hãy ghi nội dung ý kiến.")
     dossier = _locked_visible(dossier_id, user)
     if not selectors.may_give_opinion(user, dossier):
         raise MoveRefused("Chỉ cho ý kiến khi hồ sơ đang thẩm định, thuộc địa bàn của cơ quan bạn.")
-    opinion = Opinion.objects.create(dossier=dossier, author=user, role=user.role, agrees=agrees, text=text)
+    opinion = Opinion.objects.create(
+        dossier=dossier, author=user, role=user.role, body_id=user.body_id, agrees=agrees, text=text
+    )
     _notify(
         dossier,
-        f"{dossier.area}: {opinion.get_role_display()} đã cho ý kiến thẩm định.",
+        f"{dossier.area}: {opinion.body_name} đã cho ý kiến thẩm định.",
         roles={Role.APPRAISING_POLICE},
     )
     return opinion
+
+
+@transaction.atomic
+def cast_vote(*, dossier_id: int, user: Any, agrees: bool, comment: str = "") -> CouncilVote:
+    """A member of the dossier's council votes (or changes their vote) while it is before the
+    council."""
+    if user.role != Role.COUNCIL_MEMBER:
+        raise MoveRefused("Chỉ thành viên Hội đồng xét duyệt biểu quyết.")
+    dossier = _locked_visible(dossier_id, user)
+    if dossier.state not in VOTING_STATES or not selectors.acts_for(user, dossier, user.role):
+        raise MoveRefused("Chỉ biểu quyết khi hồ sơ đang trình Hội đồng mà bạn là thành viên.")
+    vote, _ = CouncilVote.objects.update_or_create(
+        dossier=dossier,
+        member=user,
+        defaults={"agrees": agrees, "comment": comment.strip(), "at": timezone.now()},
+    )
+    return vote
 
 
 @transaction.atomic
@@ -338,11 +455,70 @@ def record_finding(
     return finding
 
 
+def closed_bodies_taken_over_by(user: Any, dossier: Dossier, day: dt.date) -> list[str]:
+    """The dossier's roles whose body has closed by `day` and whose acting successor is the
+    user's body (and the user holds that role): what `take_over` would move to the user's body."""
+    if user.body_id is None or dossier.state in (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED):
+        return []
+    fields = []
+    for field, role in (("appraiser", Role.APPRAISING_POLICE), ("decider", Role.DECIDING_CHAIR)):
+        body = getattr(dossier, field)
+        if user.role == role and not body.is_open_on(day):
+            successor = body.acting_successor(day)
+            if successor is not None and successor.pk == user.body_id:
+                fields.append(field)
+    return fields
+
+
+@transaction.atomic
+def take_over(*, dossier_id: int, user: Any) -> Dossier:
+    """The successor of a closed body (Công an tỉnh after Công an huyện ceased on 01/07/2025) takes
+    over an open dossier: the dossier's appraising and deciding bodies become the successors acting
+    today, and the programme that governs the unit today becomes the dossier's programme (its legal
+    bases are what the papers now cite). Written as an event; nothing else changes."""
+    today = timezone.localdate()
+    dossier = _locked_visible(dossier_id, user)
+    fields = closed_bodies_taken_over_by(user, dossier, today)
+    if not fields:
+        raise MoveRefused(
+            "Cơ quan của bạn không phải cơ quan kế thừa của cơ quan đã thôi hoạt động trên hồ sơ này."
+        )
+    programme = governing_programme(dossier.area, today)
+    if programme is None:
+        raise MoveRefused(missing_programme_message(dossier.area, today))
+    before = {f: getattr(dossier, f) for f in ("appraiser", "decider")}
+    for field in ("appraiser", "decider"):
+        body = getattr(dossier, field)
+        if not body.is_open_on(today):
+            successor = body.acting_successor(today)
+            if successor is None:
+                raise MoveRefused(body.closed_message(today))
+            setattr(dossier, field, successor)
+    dossier.programme = programme
+    dossier.save(update_fields=["appraiser", "decider", "programme"])
+    changed = "; ".join(
+        f"{before[f].name} → {getattr(dossier, f).name}"
+        for f in ("appraiser", "decider")
+        if before[f] != getattr(dossier, f)
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        move="take_over",
+        from_state=dossier.state,
+        to_state=dossier.state,
+        actor=user,
+        actor_role=user.role,
+        comment=f"Cơ quan kế thừa tiếp nhận hồ sơ ({changed}); áp dụng {programme}.",
+    )
+    _notify_actors(dossier, f"{dossier.area}: hồ sơ được {user.body.name} tiếp nhận.", exclude=user)
+    return dossier
+
+
 def _locked_visible(dossier_id: int, user: Any) -> Dossier:
     dossier = (
         Dossier.objects.visible_to(user)
         .select_for_update(of=("self",))
-        .select_related("area", "commune", "appraising_body")
+        .select_related("area", "commune", "programme", "appraiser__area", "decider__area")
         .filter(pk=dossier_id)
         .first()
     )
@@ -368,7 +544,7 @@ def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
     resolved on the day its unit meets every criterion again, and they are told that too."""
     as_of = as_of or timezone.localdate()
     dossiers = list(
-        Dossier.objects.filter(state=State.RECOGNISED).select_related("area", "commune", "appraising_body")
+        Dossier.objects.filter(state=State.RECOGNISED).select_related("area", "commune", "programme")
     )
     if not dossiers:
         return []

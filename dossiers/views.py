@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from areas.jurisdiction import get_visible_or_404
@@ -17,15 +18,24 @@ from criteria.scoring import Scorecard
 
 from . import selectors, services
 from .decisions import appraisal_minutes_pdf
-from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, move_form_class
+from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, VoteForm, move_form_class
 from .models import Decision, Dossier, DossierDocument
-from .route import OPINION_STATES, STEP_DEADLINE_DAYS, Move, State
+from .route import OPINION_STATES, Move, State
 from .services import MoveRefused
 
 
 def _dossier(request: HttpRequest, pk: int) -> Dossier:
     return get_visible_or_404(
-        Dossier.objects.select_related("area", "commune", "appraising_body", "registration__registered_by"),
+        Dossier.objects.select_related(
+            "area",
+            "commune",
+            "programme",
+            "appraiser",
+            "council",
+            "decider",
+            "registration__registered_by",
+            "registration__phase",
+        ).prefetch_related("programme__route_steps"),
         request.user,
         pk=pk,
     )
@@ -35,11 +45,7 @@ def _dossier(request: HttpRequest, pk: int) -> Dossier:
 def inbox(request: HttpRequest) -> HttpResponse:
     waiting = list(selectors.inbox(request.user))
     notifications = list(selectors.unread_notifications(request.user)[:20])
-    context = {
-        "waiting": waiting,
-        "notifications": notifications,
-        "deadline_days": [(State(state).label, days) for state, days in STEP_DEADLINE_DAYS.items()],
-    }
+    context = {"waiting": waiting, "notifications": notifications}
     return render(request, "dossiers/inbox.html", context)
 
 
@@ -72,6 +78,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dict[str, Any]:
     user = request.user
+    today = timezone.localdate()
     move_forms = [
         bound.get(f"move_{move}") or move_form_class(move)(move=move)
         for move, _to in selectors.available_moves(user, dossier)
@@ -106,11 +113,22 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
         "opinion_form": (bound.get("opinion") or OpinionForm())
         if selectors.may_give_opinion(user, dossier)
         else None,
-        "opinions": dossier.opinions.select_related("author"),
+        "opinions": dossier.opinions.select_related("author", "body"),
+        "vote_form": (bound.get("vote") or VoteForm()) if selectors.may_vote(user, dossier) else None,
+        "votes": dossier.votes.select_related("member") if dossier.has_council else [],
+        "council_tally": services.council_tally(dossier) if dossier.has_council else None,
         "findings": list(findings.values()),
         "appraisal_rows": appraisal_rows,
         "decision": Decision.objects.filter(dossier=dossier).select_related("signer").first(),
         "alerts": dossier.alerts.all(),
+        "closed_notices": [
+            body.closed_message(today)
+            for body in {dossier.appraiser, dossier.decider}
+            if not body.is_open_on(today)
+        ]
+        if dossier.state not in (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED)
+        else [],
+        "may_take_over": bool(services.closed_bodies_taken_over_by(user, dossier, today)),
     }
 
 
@@ -189,6 +207,37 @@ def add_opinion(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(dossier)
     return render(
         request, "dossiers/dossier_detail.html", _detail_context(request, dossier, opinion=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    try:
+        services.take_over(dossier_id=dossier.pk, user=request.user)
+    except MoveRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Cơ quan của bạn đã tiếp nhận hồ sơ.")
+    return redirect(dossier)
+
+
+@login_required
+@require_POST
+def cast_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cast_vote(dossier_id=dossier.pk, user=request.user, **form.cleaned_data)
+        except MoveRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Đã ghi biểu quyết của bạn.")
+            return redirect(dossier)
+    return render(
+        request, "dossiers/dossier_detail.html", _detail_context(request, dossier, vote=form), status=400
     )
 
 

@@ -7,8 +7,9 @@ from django import forms
 from django.utils import timezone
 
 from areas.models import Area
+from programmes.models import Phase, ReportKind
 
-from .models import REPORT_UNIT_LEVELS, Phase, ReportKind
+from .models import REPORT_UNIT_LEVELS
 from .services import SUMMARY_KINDS
 
 
@@ -46,9 +47,11 @@ class ReportRequestForm(forms.Form):
             Area.objects.visible_to(user).filter(level__in=REPORT_UNIT_LEVELS).order_by("path")
         )
         self.fields["phase"].queryset = (
-            Phase.objects.visible_to(user).select_related("plan").order_by("plan__signed_on", "number")
+            Phase.objects.visible_to(user)
+            .select_related("programme")
+            .order_by("programme__signed_on", "number")
         )
-        self.fields["phase"].label_from_instance = lambda p: f"{p.plan.number} — {p.name}"
+        self.fields["phase"].label_from_instance = lambda p: f"{p.programme.number} — {p.name}"
         if not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year)
             if user.area_id:

@@ -11,9 +11,10 @@ import datetime as dt
 from typing import Any
 
 from areas.models import Area, Level
+from programmes.models import ReportKind, TargetLevel
 
 from . import selectors
-from .models import ReportKind, ReportRequest, TargetLevel
+from .models import ReportRequest
 from .periods import Period, report_subject
 
 STATUS_SHORT = {"met": "Đạt", "not_met": "Chưa đạt", "needs_evidence": "Cần minh chứng"}
@@ -81,12 +82,14 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             "recognised": now,
             "recognised_before": then,
             "percent": float(selectors.percent(now, totals[level])),
-            "text": selectors.fraction_text(now, totals[level], level),
+            "text": selectors.fraction_text(now, totals[level], level, as_of),
         }
 
     plans = selectors.plans_progress(unit, selectors.plans_for(unit), as_of, dossiers)
-    if report.phase_id and not any(plan.pk == report.phase.plan_id for plan, _ in plans):
-        plans += selectors.plans_progress(report.phase.plan.issuing_unit, [report.phase.plan], as_of)
+    if report.phase_id and not any(plan.pk == report.phase.programme_id for plan, _ in plans):
+        plans += selectors.plans_progress(
+            report.phase.programme.issuing_unit, [report.phase.programme], as_of
+        )
     phases = [
         {
             "plan": plan.number,

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from areas.home import Task
 from areas.models import Role
+from programmes.models import Phase, ReportKind
 
-from .models import Phase, ReportKind, ReportRequest, ReportStatus
+from .models import ReportRequest, ReportStatus
 from .services import REMIND_DAYS_BEFORE
 
 # Who answers for a unit's reports: its police (the standing body) and its chair.
@@ -42,18 +43,18 @@ def report_tasks(user: Any) -> list[Task]:
         )
     today = timezone.localdate()
     due = Phase.objects.filter(
-        plan__issuing_unit_id=user.area_id,
+        programme__issuing_unit_id=user.area_id,
         report_due_on__gte=today,
         report_due_on__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE),
     ).exclude(
         reports__status=ReportStatus.DONE,
         reports__kind__in=[ReportKind.PHASE_SUMMARY, ReportKind.FINAL_SUMMARY],
     )
-    for phase in due.select_related("plan"):
+    for phase in due.select_related("programme"):
         tasks.append(
             Task(
                 title=f"Hạn báo cáo {'tổng kết' if phase.is_final else 'sơ kết'}: {phase.report_due_on:%d/%m/%Y}",
-                detail=f"{phase.name} — Kế hoạch số {phase.plan.number}.",
+                detail=f"{phase.name} — Kế hoạch số {phase.programme.number}.",
                 url=reverse("reports:reports"),
                 icon="bi-alarm",
             )

@@ -13,8 +13,9 @@ from openpyxl.utils import get_column_letter
 
 from areas.models import Level, Role, User
 from dossiers import documents
+from programmes.models import TargetLevel
 
-from .models import ReportRequest, TargetLevel
+from .models import ReportRequest
 from .selectors import vn_number
 
 STATUS_CELL = {"met": "Đạt", "not_met": "Chưa đạt", "needs_evidence": "Cần MC"}

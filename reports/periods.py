@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import Phase, ReportKind
+from programmes.models import Phase, ReportKind
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def period_for(*, kind: str, year: int | None = None, phase: Phase | None = None
     if kind == ReportKind.PHASE_SUMMARY:
         return Period(phase.starts_on, phase.ends_on)
     if kind == ReportKind.FINAL_SUMMARY:
-        first = min(p.starts_on for p in phase.plan.phases.all())
+        first = min(p.starts_on for p in phase.programme.phases.all())
         return Period(first, phase.ends_on)
     raise ValueError(f"unknown report kind {kind!r}")
 
@@ -69,5 +69,5 @@ def report_subject(kind: str, period: Period, phase: Phase | None) -> str:
     if kind == ReportKind.ACTION_MONTH:
         return f"Kết quả thực hiện Tháng hành động phòng, chống ma túy năm {period.end.year}"
     if kind == ReportKind.PHASE_SUMMARY:
-        return f"Sơ kết giai đoạn {phase.number:02d} ({phase.period_text}) thực hiện Kế hoạch số {phase.plan.number} về {building}"
-    return f"Tổng kết thực hiện Kế hoạch số {phase.plan.number} về {building}"
+        return f"Sơ kết giai đoạn {phase.number:02d} ({phase.period_text}) thực hiện Kế hoạch số {phase.programme.number} về {building}"
+    return f"Tổng kết thực hiện Kế hoạch số {phase.programme.number} về {building}"

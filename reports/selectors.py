@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from areas.models import Area, Level
 from dossiers.models import Decision, Dossier, DossierEvent
-from dossiers.route import STEP_DEADLINE_DAYS, State
+from dossiers.route import State, deadline_function
+from programmes.models import (
+    Phase,
+    Programme,
+    ProvinceTarget,
+    RouteStep,
+    TargetLevel,
+    required_count,
+    unit_words,
+)
 from subjects.models import (
     CriminalGroup,
     CultivationIncident,
@@ -33,7 +42,6 @@ from subjects.models import (
     Treatment,
 )
 
-from .models import UNIT_WORDS, Phase, Plan, ProvinceTarget, TargetLevel, required_count
 from .periods import Period, previous_period
 
 # ---------------------------------------------------------------- numbers as Vietnamese text
@@ -53,9 +61,9 @@ def vn_number(value: Decimal | int | float, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def fraction_text(part: int, whole: int, level: str) -> str:
-    """ "27/170 thôn, bản = 15,9 %"."""
-    return f"{part}/{whole} {UNIT_WORDS[level]} = {vn_number(percent(part, whole))} %"
+def fraction_text(part: int, whole: int, level: str, day: dt.date) -> str:
+    """ "27/170 thôn, bản = 15,9 %" (the commune level named as on `day`)."""
+    return f"{part}/{whole} {unit_words(level, day)} = {vn_number(percent(part, whole))} %"
 
 
 # ---------------------------------------------------------------- units and dossiers as of a day
@@ -90,6 +98,7 @@ class DossierRow:
     recognised: bool
     decision_number: str = ""
     decision_date: dt.date | None = None
+    deadline_days: int | None = None
 
     @property
     def state_label(self) -> str:
@@ -97,7 +106,7 @@ class DossierRow:
 
     @property
     def deadline(self) -> dt.date | None:
-        days = STEP_DEADLINE_DAYS.get(self.state)
+        days = self.deadline_days
         if days is None or self.state_since is None:
             return None
         return timezone.localdate(self.state_since) + dt.timedelta(days=days)
@@ -134,9 +143,21 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
             "decision_number",
             "decision_date",
             "revoked_then",
+            "programme_id",
+            "council_id",
         )
         .order_by("commune__name", "area__path")
     )
+    rows = list(rows)
+    # The step deadlines each dossier's programme sets (none where it sets none): one query.
+    deadlines = {
+        (step["programme_id"], step["unit_level"], step["function"]): step["deadline_days"]
+        for step in RouteStep.objects.filter(
+            programme__dossiers__area__path__startswith=unit.path, deadline_days__isnull=False
+        )
+        .values("programme_id", "unit_level", "function", "deadline_days")
+        .distinct()
+    }
     result = []
     for row in rows:
         recognised = bool(row["decision_number"]) and row["revoked_then"] is None
@@ -146,6 +167,7 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
         elif state == State.RECOGNISED:
             # The route says recognised but the decision is dated later: not yet in force.
             state = State.APPRAISED_PASS
+        function = deadline_function(state, has_council=row["council_id"] is not None)
         result.append(
             DossierRow(
                 id=row["pk"],
@@ -159,6 +181,7 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
                 recognised=recognised,
                 decision_number=row["decision_number"] or "",
                 decision_date=row["decision_date"],
+                deadline_days=deadlines.get((row["programme_id"], row["area__level"], function)),
             )
         )
     return result
@@ -192,15 +215,17 @@ class TargetProgress:
         return percent(self.required, self.total)
 
 
-def _progress(level: str, kind: str, value: Decimal, total: int, achieved: int) -> TargetProgress:
+def _progress(
+    level: str, kind: str, value: Decimal, total: int, achieved: int, day: dt.date
+) -> TargetProgress:
     required = min(required_count(kind, value, total), total) if total else required_count(kind, value, total)
     return TargetProgress(
         level=level,
         total=total,
         required=required,
         achieved=achieved,
-        target_text=fraction_text(required, total, level),
-        actual_text=fraction_text(achieved, total, level),
+        target_text=fraction_text(required, total, level, day),
+        actual_text=fraction_text(achieved, total, level, day),
         on_track=achieved >= required,
     )
 
@@ -231,8 +256,8 @@ class PhaseProgress:
 
 
 def plans_progress(
-    root: Area, plans: list[Plan], as_of: dt.date, dossiers: list[DossierRow] | None = None
-) -> list[tuple[Plan, list[PhaseProgress]]]:
+    root: Area, plans: list[Programme], as_of: dt.date, dossiers: list[DossierRow] | None = None
+) -> list[tuple[Programme, list[PhaseProgress]]]:
     """Each phase of each plan (all inside `root`): its target against the units recognised by the
     phase's end (or by `as_of` if earlier), with the state of each unit the phase names. Four
     queries for any number of plans, plus one when `dossiers` are not given."""
@@ -247,8 +272,10 @@ def plans_progress(
         .values("id", "level", "closed_on", "path")
     )
     phases_of: dict[int, list[Phase]] = defaultdict(list)
-    for phase in Phase.objects.filter(plan__in=plans).prefetch_related("target_units").order_by("number"):
-        phases_of[phase.plan_id].append(phase)
+    for phase in (
+        Phase.objects.filter(programme__in=plans).prefetch_related("target_units").order_by("number")
+    ):
+        phases_of[phase.programme_id].append(phase)
     result = []
     for plan in plans:
         path = plan.issuing_unit.path
@@ -279,13 +306,15 @@ def plans_progress(
                         decision_number=row.decision_number if row else "",
                     )
                 )
-            progress = _progress(phase.target_level, phase.target_kind, phase.target_value, total, achieved)
+            progress = _progress(
+                phase.target_level, phase.target_kind, phase.target_value, total, achieved, day
+            )
             items.append(PhaseProgress(phase=phase, as_of=as_of, progress=progress, named=named))
         result.append((plan, items))
     return result
 
 
-def plan_progress(plan: Plan, as_of: dt.date) -> list[PhaseProgress]:
+def plan_progress(plan: Programme, as_of: dt.date) -> list[PhaseProgress]:
     return plans_progress(plan.issuing_unit, [plan], as_of)[0][1]
 
 
@@ -341,7 +370,7 @@ def province_years(province: Area, as_of: dt.date) -> list[YearProgress]:
                 year=target.year,
                 target=target,
                 progress=_progress(
-                    TargetLevel.COMMUNE, target.target_kind, target.target_value, total, achieved
+                    TargetLevel.COMMUNE, target.target_kind, target.target_value, total, achieved, day
                 ),
                 achieved=achieved,
                 total=total,
@@ -495,7 +524,7 @@ def situation_with_change(unit: Area, period: Period) -> tuple[list[SituationRow
 class Dashboard:
     unit: Area
     as_of: dt.date
-    plans: list[tuple[Plan, list[PhaseProgress]]]
+    plans: list[tuple[Programme, list[PhaseProgress]]]
     states: list[tuple[str, str, int]]
     recognised: list[DossierRow]
     at_risk: list[AtRisk]
@@ -518,17 +547,17 @@ class Dashboard:
 
     @property
     def villages_text(self) -> str:
-        return fraction_text(self.recognised_villages, self.villages_total, TargetLevel.VILLAGE)
+        return fraction_text(self.recognised_villages, self.villages_total, TargetLevel.VILLAGE, self.as_of)
 
     @property
     def communes_text(self) -> str:
-        return fraction_text(self.recognised_communes, self.communes_total, TargetLevel.COMMUNE)
+        return fraction_text(self.recognised_communes, self.communes_total, TargetLevel.COMMUNE, self.as_of)
 
 
-def plans_for(unit: Area) -> list[Plan]:
+def plans_for(unit: Area) -> list[Programme]:
     """The plans issued for `unit` or for a unit inside it."""
     return list(
-        Plan.objects.filter(issuing_unit__path__startswith=unit.path)
+        Programme.objects.filter(issuing_unit__path__startswith=unit.path)
         .select_related("issuing_unit")
         .order_by("issuing_unit__path", "signed_on")
     )

@@ -19,18 +19,10 @@ from django.utils import timezone
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Role
+from programmes.models import Phase, Programme, ProvinceTarget, ReportKind
 
 from . import gathering, output
-from .models import (
-    REPORT_UNIT_LEVELS,
-    Phase,
-    Plan,
-    ProvinceTarget,
-    ReportKind,
-    ReportRequest,
-    ReportStatus,
-    report_file_path,
-)
+from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus, report_file_path
 from .periods import period_end_kinds, period_for
 
 REPORT_ROLES = {
@@ -71,7 +63,7 @@ def _resolve_period(*, kind: str, unit: Area, year: int | None, phase: Phase | N
     if kind in SUMMARY_KINDS:
         if phase is None:
             raise ReportRefused("Báo cáo sơ kết, tổng kết phải chọn giai đoạn của kế hoạch.")
-        if not unit.path.startswith(phase.plan.issuing_unit.path):
+        if not unit.path.startswith(phase.programme.issuing_unit.path):
             raise ReportRefused("Giai đoạn được chọn thuộc kế hoạch của đơn vị khác.")
         if kind == ReportKind.FINAL_SUMMARY and not phase.is_final:
             raise ReportRefused("Báo cáo tổng kết lập cho giai đoạn cuối của kế hoạch.")
@@ -192,7 +184,9 @@ def build_report(*, report_id: int) -> ReportRequest:
         report.attempts += 1
         report.started_at = timezone.now()
         report.save(update_fields=["status", "attempts", "started_at"])
-    report = ReportRequest.objects.select_related("unit", "phase__plan", "requested_by").get(pk=report_id)
+    report = ReportRequest.objects.select_related("unit", "phase__programme", "requested_by").get(
+        pk=report_id
+    )
 
     started = time.perf_counter()
     figures = gathering.gather(report)
@@ -250,7 +244,7 @@ def record_failure(*, report_id: int, error: str, final: bool) -> None:
 def report_units(day: dt.date) -> list[Area]:
     """The units that owe periodic reports on `day`: those with a plan running that day, and the
     provinces with a registered target for that year."""
-    plan_units = Plan.objects.filter(phases__starts_on__lte=day, phases__ends_on__gte=day).values(
+    plan_units = Programme.objects.filter(phases__starts_on__lte=day, phases__ends_on__gte=day).values(
         "issuing_unit"
     )
     province_ids = ProvinceTarget.objects.filter(year=day.year).values("province")
@@ -277,13 +271,13 @@ def draft_due_summaries(*, day: dt.date | None = None) -> list[ReportRequest]:
     day = day or timezone.localdate()
     due = Phase.objects.filter(
         report_due_on__gte=day, report_due_on__lte=day + dt.timedelta(days=REMIND_DAYS_BEFORE)
-    ).select_related("plan__issuing_unit")
+    ).select_related("programme__issuing_unit")
     drafts = []
     for phase in due:
         kind = ReportKind.FINAL_SUMMARY if phase.is_final else ReportKind.PHASE_SUMMARY
         drafts.append(
             create_system_report(
-                kind=kind, unit=phase.plan.issuing_unit, phase=phase, as_of=min(phase.report_due_on, day)
+                kind=kind, unit=phase.programme.issuing_unit, phase=phase, as_of=min(phase.report_due_on, day)
             )
         )
     return drafts

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from areas.jurisdiction import get_visible_or_404
 from areas.models import Area, Level
+from programmes.models import Programme
 
 from . import charts, selectors, services
 from .forms import NarrativeForm, ReportRequestForm
-from .models import REPORT_UNIT_LEVELS, Plan, ReportRequest, ReportStatus
+from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus
 
 
 def _crumb(name: str, url: str) -> SimpleNamespace:
@@ -115,7 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_visible_or_404(Plan.objects.select_related("issuing_unit"), request.user, pk=pk)
+    plan = get_visible_or_404(Programme.objects.select_related("issuing_unit"), request.user, pk=pk)
     as_of = _as_of(request)
     phases = selectors.plan_progress(plan, as_of)
     context = {
@@ -133,7 +134,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = (
         ReportRequest.objects.visible_to(request.user)
-        .select_related("unit", "requested_by", "phase__plan")
+        .select_related("unit", "requested_by", "phase__programme")
         .order_by("-requested_at")[:100]
     )
     form = ReportRequestForm(request.POST or None, user=request.user)
@@ -171,7 +172,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(
-        ReportRequest.objects.select_related("unit", "requested_by", "phase__plan"), request.user, pk=pk
+        ReportRequest.objects.select_related("unit", "requested_by", "phase__programme"), request.user, pk=pk
     )
     may_request = services.may_request(request.user, report.unit)
     initial: dict[str, Any] = {

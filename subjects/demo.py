@@ -42,6 +42,10 @@ model, plus what its row below says. "meets" = meets all 8 Lai Châu criteria on
 | Xã Tân An | Thôn Đồng Xá | 7 needs evidence | small clean register; its model is active but not yet evaluated |
 | Xã Tân An | Thôn Mỹ Cầu | fails 7 | small register; a very serious case (~70 days ago) by a psychotic user (Thanh Hóa criterion 7) |
 
+Villages the demo recognises in 2024 and the first half of 2025 (dossiers.demo) have their
+registers dated back from the day they were appraised (`HISTORY_ANCHORS`), so they met the
+criteria on that day as they would have then.
+
 Other villages of Hoang Thèn, Mường So, Huổi Luông and Tân An: a small clean register,
 commitments, hotline board and mailbox, no model (so they fail 7); Bản Chang Hồng (Huổi Luông)
 also has a model and meets all 8. Every other Phong Thổ village: commitments, hotline board and
@@ -206,11 +210,21 @@ FACILITIES = {
 }
 
 
+# Villages recognised in the demo's history: their registers count back from this day instead.
+HISTORY_ANCHORS: dict[str, dt.date] = {
+    "Bản Tả Lèng": dt.date(2024, 8, 1),
+    "Bản Co Muông": dt.date(2024, 9, 1),
+    "Bản Seo Khèn": dt.date(2025, 3, 1),
+    "Bản Nà Phình": dt.date(2025, 5, 1),
+}
+
+
 class _Book:
     """The demo rows of one load, kept in creation order per model, then written in bulk."""
 
     def __init__(self, today: dt.date, taken_cccds: set[str]) -> None:
         self.today = today
+        self.load_day = today
         self.taken_cccds = taken_cccds
         self.rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
         self.links: list[tuple[models.Model, str, list[Person]]] = []
@@ -755,6 +769,7 @@ FEATURES: dict[str, Callable[[_Village, _Plan], None]] = {
 
 
 def _build(book: _Book, village: Area) -> None:
+    book.today = HISTORY_ANCHORS.get(village.name, book.load_day)
     commune = village.parent.name
     v = _Village(book, village, "kinh" if commune == "Xã Tân An" else "highland")
     features = DESIGN.get(commune, {}).get(village.name)

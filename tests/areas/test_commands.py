@@ -32,12 +32,16 @@ def test_load_demo_builds_both_shapes_and_every_role_and_is_idempotent(db, capsy
         "commune_police",
         "commune_chair",
         "appraising_police",
-        "labour_affairs",
-        "health",
+        "co_appraiser",
         "deciding_chair",
         "province_observer",
     }
     assert "cax_hoangthen" in capsys.readouterr().out
+    # Every acting account acts for a body of its own unit; no village name is used twice.
+    assert not User.objects.exclude(role="").filter(body__isnull=True).exists()
+    names = list(villages.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    assert phong_tho.closed_on.isoformat() == "2025-07-01"
 
     call_command("load_demo")
     assert (Area.objects.count(), User.objects.count()) == counts

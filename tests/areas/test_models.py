@@ -38,9 +38,44 @@ def test_commune_may_sit_directly_under_a_province(tree):
     Area(level="commune", kind="xã", name="Xã Mới", parent=tree.hai_phong).full_clean()
 
 
-def test_deciding_body_is_the_district_where_one_exists_else_the_province(tree):
-    assert tree.hoang_then.deciding_level_ancestor() == tree.phong_tho
-    assert tree.tan_an.deciding_level_ancestor() == tree.hai_phong
+def test_a_body_closes_with_its_unit_and_names_the_successor_that_acts_for_it(tree):
+    import datetime as dt
+
+    police = tree.bodies.district_police
+    assert police.is_open_on(dt.date(2025, 6, 30))
+    tree.phong_tho.closed_on = dt.date(2025, 7, 1)
+    tree.phong_tho.save()
+    police.refresh_from_db()
+    assert police.is_open_on(dt.date(2025, 6, 30)) and not police.is_open_on(dt.date(2025, 7, 1))
+    assert "chưa ghi nhận cơ quan kế thừa" in police.closed_message(dt.date(2025, 7, 1))
+    police.successor = tree.bodies.lai_chau_police
+    police.save()
+    assert police.acting_successor(dt.date(2025, 7, 1)) == tree.bodies.lai_chau_police
+    assert police.closed_message(dt.date(2025, 7, 1)) == (
+        "Công an huyện Phong Thổ đã thôi hoạt động từ ngày 01/07/2025; cơ quan kế thừa: Công an tỉnh Lai Châu."
+    )
+
+
+def test_the_commune_level_is_named_as_the_administration_stood_that_day():
+    import datetime as dt
+
+    from areas.models import commune_level_words
+
+    assert commune_level_words(dt.date(2025, 6, 30)) == "xã, phường, thị trấn"
+    assert commune_level_words(dt.date(2025, 7, 1)) == "xã, phường, đặc khu"
+
+
+def test_a_user_acts_for_a_body_of_their_own_unit_and_of_their_roles_kind(tree):
+    user = UserFactory.build(
+        username="y", role="appraising_police", area=tree.phong_tho, body=tree.bodies.city_police
+    )
+    with pytest.raises(ValidationError, match="phải thuộc đơn vị"):
+        user.full_clean()
+    user = UserFactory.build(
+        username="z", role="appraising_police", area=tree.phong_tho, body=tree.bodies.district_committee
+    )
+    with pytest.raises(ValidationError, match="không thực hiện tại"):
+        user.full_clean()
 
 
 def test_role_must_match_the_level_of_its_unit(tree):

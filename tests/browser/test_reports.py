@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from reports.models import ProvinceTarget
+from programmes.models import ProvinceTarget
 from tests.reports.conftest import _media_in_tmp, make_dossier, plan, recognised_ta_leng  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -67,24 +67,52 @@ def test_both_seed_sets_ship_with_their_criteria_and_valid_parameters(db):
     )
 
 
-def test_lai_chau_set_applies_to_villages_and_communes_everywhere(tree):
+def test_the_governing_programme_names_the_set_and_another_provinces_set_never_applies(tree):
     assert services.applicable_set(area=tree.ta_leng, as_of=AS_OF) == lai_chau()
-    assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == lai_chau()
+    assert services.applicable_set(area=tree.hoang_then, as_of=AS_OF) == lai_chau()
+    hai_phong_set = tree.programmes.hai_phong.village_criteria_set
+    assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == hai_phong_set != lai_chau()
     assert services.applicable_set(area=tree.phong_tho, as_of=AS_OF) is None
-    assert services.applicable_set(area=tree.ta_leng, as_of=dt.date(2024, 4, 8)) is None
+    # Before any programme was in force there is nothing to score with.
+    assert services.applicable_set(area=tree.ta_leng, as_of=dt.date(2019, 12, 31)) is None
 
 
-def test_a_set_bound_to_a_province_wins_there_for_its_levels(tree):
+def test_a_unit_no_programme_covers_says_so_and_who_must_configure_it(tree):
+    from tests.factories import AreaFactory
+
+    province = AreaFactory(level="province", kind="tỉnh", name="Tỉnh Điện Biên", code="11")
+    commune = AreaFactory(level="commune", kind="xã", name="Xã Mường Phăng", parent=province)
+    card = services.score_area(area=commune, as_of=AS_OF)
+    assert card.criteria_set_id is None and not card.results and not card.passed
+    assert "Chưa có kế hoạch" in card.missing and "UBND tỉnh Điện Biên" in card.missing
+
+
+def test_the_nearest_programme_governs_and_its_dates_bound_it(tree):
+    from programmes.models import Programme
+
     thanh_hoa_set = thanh_hoa()
-    thanh_hoa_set.jurisdiction = tree.hai_phong
     thanh_hoa_set.is_active = True
     thanh_hoa_set.save()
+    commune_programme = Programme.objects.create(
+        issuing_unit=tree.tan_an,
+        number="12/KH-UBND",
+        issuing_body="UBND xã Tân An",
+        title="Kế hoạch thử của xã",
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2025, 12, 31),
+        commune_criteria_set=thanh_hoa_set,
+    )
     assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == thanh_hoa_set
-    # Communes only: the villages keep the default set, and other provinces are untouched.
-    assert services.applicable_set(area=tree.trai_mua, as_of=AS_OF) == lai_chau()
-    assert services.applicable_set(area=tree.hoang_then, as_of=AS_OF) == lai_chau()
-    # Valid until 31/12/2025.
-    assert services.applicable_set(area=tree.tan_an, as_of=dt.date(2026, 1, 1)) == lai_chau()
+    # The commune's programme names no set for its villages: that is said, not filled from elsewhere.
+    card = services.score_area(area=tree.trai_mua, as_of=AS_OF)
+    assert card.criteria_set_id is None
+    assert str(commune_programme) in card.missing and "chưa chỉ định bộ tiêu chí cho thôn" in card.missing
+    # Once it ends, the city's programme governs again.
+    later = dt.date(2026, 1, 1)
+    assert (
+        services.applicable_set(area=tree.tan_an, as_of=later)
+        == tree.programmes.hai_phong.commune_criteria_set
+    )
 
 
 def test_third_province_configured_with_other_parameters_needs_no_code(tree):
@@ -112,6 +140,11 @@ def test_third_province_configured_with_other_parameters_needs_no_code(tree):
         DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=15))
     offender = PersonFactory(village=tree.trai_mua, resident_since=AS_OF - dt.timedelta(days=150))
     PersonStatusFactory(person=offender, kind=sm.StatusKind.OFFENDER)
+    # The city's programme names the new set for its communes, in the admin like the criteria.
+    programme = tree.programmes.hai_phong
+    programme.commune_criteria_set = third
+    programme.full_clean()
+    programme.save()
     card = services.score_area(area=tree.tan_an, as_of=AS_OF)
     assert card.criteria_set_id == third.pk
     assert [r.status for r in card.results] == [Status.MET, Status.MET, Status.MET]
@@ -144,11 +177,17 @@ def count_queries(func) -> int:
 
 
 def every_set_active_for(area):
-    """Make the Thanh Hóa set apply too, so both sets' facts are gathered."""
+    """Make the Thanh Hóa set apply to the communes too (the villages keep Lai Châu's), so both
+    sets' facts are gathered."""
+    from programmes.models import Programme
+
     thanh_hoa_set = thanh_hoa()
-    thanh_hoa_set.jurisdiction = area
+    thanh_hoa_set.jurisdiction = None
     thanh_hoa_set.is_active = True
     thanh_hoa_set.save()
+    Programme.objects.filter(issuing_unit__path__startswith=area.path).update(
+        commune_criteria_set=thanh_hoa_set
+    )
 
 
 def test_scoring_one_unit_runs_the_same_queries_at_two_data_sizes(tree):
@@ -229,6 +268,9 @@ def test_changing_a_parameter_changes_the_next_score_but_not_a_frozen_snapshot(t
         text="Dưới N người nghiện",
         rule="fewer_addicts_than",
         params={"fewer_than": 10},
+    )
+    tree.programmes.hai_phong.__class__.objects.filter(pk=tree.programmes.hai_phong.pk).update(
+        commune_criteria_set=third
     )
     frozen = json.loads(json.dumps(services.score_area(area=tree.tan_an, as_of=AS_OF).to_dict()))
     assert frozen["results"][0]["status"] == "met"

@@ -204,8 +204,11 @@ def test_home_page_tells_commune_police_how_many_villages_meet_everything(tree, 
 
 def test_commune_police_upload_evidence_and_the_criterion_is_met(tree, people, login, media):
     criteria_set = one_rule_set("attested_only", {"subject": "Không có sản xuất trái phép chất ma túy"})
-    criteria_set.jurisdiction, criteria_set.is_active = tree.hoang_then, True
+    criteria_set.is_active = True
     criteria_set.save()
+    programme = tree.programmes.phong_tho
+    programme.village_criteria_set = criteria_set
+    programme.save()
     criterion = criteria_set.criteria.get()
     client = login(people.commune_police)
     url = reverse("criteria:attest", args=[tree.ta_leng.pk, criterion.pk])

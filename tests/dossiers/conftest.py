@@ -57,7 +57,6 @@ class Walker:
         return services.register(
             user=user or self.people.commune_police,
             area=area,
-            phase_label="Giai đoạn 1 (Quý II - 12/2024) — KH 174/KH-UBND",
             target_date=timezone.localdate() + dt.timedelta(days=180),
         )
 

@@ -52,8 +52,11 @@ def test_the_signed_decision_is_valid_embeds_its_font_and_reads_back_in_vietname
         "Số: 12/QĐ-UBND",
         f"Phong Thổ, ngày {timezone.localdate().day:02d}",
         "QUYẾT ĐỊNH",
-        "Về việc công nhận bản Tả Lèng, xã Hoang Thèn đạt tiêu chí “không có ma",
-        "Căn cứ Luật Phòng, chống ma túy",
+        # Decided after 01/07/2025: the wording of the reform ("không ma túy").
+        "Về việc công nhận bản Tả Lèng, xã Hoang Thèn đạt tiêu chí “không ma túy”",
+        # The bases are the programme's, and only those.
+        "Căn cứ Kế hoạch số 1246/KH-UBND của UBND huyện Phong Thổ",
+        "Theo đề nghị của Trưởng Công an huyện Phong Thổ",
         "Điều 1. Công nhận bản Tả Lèng, xã Hoang Thèn, huyện Phong Thổ",
         "Điều 3.",
         "Nơi nhận:",

@@ -133,7 +133,7 @@ def test_co_appraising_departments_give_opinions_only_under_appraisal(walk, peop
     services.add_opinion(
         dossier_id=dossier.pk, user=people.health, agrees=False, text="Cần xét nghiệm bổ sung"
     )
-    assert [o.role for o in dossier.opinions.all()] == ["labour_affairs", "health"]
+    assert [o.body for o in dossier.opinions.all()] == [tree.bodies.labour, tree.bodies.health]
     with pytest.raises(MoveRefused):
         services.add_opinion(dossier_id=dossier.pk, user=people.district_police, agrees=True, text="x")
 

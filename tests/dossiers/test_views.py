@@ -31,11 +31,25 @@ def test_the_commune_chair_finds_a_submitted_dossier_in_their_inbox_and_the_dist
     assert dossier not in login(people.district_police).get(reverse("dossiers:inbox")).context["waiting"]
 
 
-def test_an_overdue_step_is_marked_in_the_inbox(walk, tree, login, people):
+def test_an_overdue_step_is_marked_in_the_inbox_when_the_programme_sets_a_deadline(walk, tree, login, people):
+    from programmes.models import RouteFunction, RouteStep
+
     dossier = walk.to(walk.register(tree.ta_leng), State.SUBMITTED)
     Dossier.objects.filter(pk=dossier.pk).update(state_since=timezone.now() - dt.timedelta(days=20))
-    page = login(people.commune_chair).get(reverse("dossiers:inbox")).content.decode()
-    assert "Quá hạn" in page
+    page = login(people.commune_chair).get(reverse("dossiers:inbox"))
+    assert "Quá hạn" not in page.content.decode()  # the programme sets no deadline: none is shown
+    assert page.context["waiting"][0].deadline is None
+
+    RouteStep.objects.create(
+        programme=tree.programmes.phong_tho,
+        unit_level="village",
+        function=RouteFunction.REVIEW,
+        deadline_days=15,
+    )
+    page = login(people.commune_chair).get(reverse("dossiers:inbox"))
+    waiting = page.context["waiting"][0]
+    assert waiting.deadline == timezone.localdate(waiting.state_since) + dt.timedelta(days=15)
+    assert "Quá hạn" in page.content.decode()
 
 
 def test_the_home_page_shows_waiting_dossiers_and_new_notifications(walk, tree, login, people):
@@ -182,7 +196,7 @@ def test_the_register_page_opens_a_dossier(tree, login, people, clean):
     target = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
     response = client.post(
         reverse("dossiers:register"),
-        {"area": tree.ta_leng.pk, "phase_label": "Giai đoạn 2 (năm 2025)", "target_date": target},
+        {"area": tree.ta_leng.pk, "target_date": target},
     )
     dossier = Dossier.objects.get(area=tree.ta_leng)
     assert response.status_code == 302 and response["Location"] == dossier.get_absolute_url()

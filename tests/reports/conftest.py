@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dossiers.models import Decision, Dossier, DossierEvent, Registration
 from dossiers.route import State
-from reports.models import Phase, Plan, TargetKind, TargetLevel
+from programmes.models import Phase, TargetKind, TargetLevel
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -22,13 +22,12 @@ def at(day: dt.date) -> dt.datetime:
 
 
 @pytest.fixture
-def make_dossier(people):
+def make_dossier(people, tree):
     def _make(area, steps, *, decision=None, registered_on=dt.date(2024, 6, 1)):
         """`steps`: [(state, day), …] in order; `decision`: (number, day) for a recognition."""
         commune = area if area.level == "commune" else area.parent
         registration = Registration.objects.create(
             area=area,
-            phase_label="Giai đoạn 1",
             target_date=dt.date(2024, 12, 31),
             registered_on=registered_on,
             registered_by=people.commune_police,
@@ -37,7 +36,15 @@ def make_dossier(people):
             registration=registration,
             area=area,
             commune=commune,
-            appraising_body=commune.deciding_level_ancestor(),
+            programme=tree.programmes.phong_tho
+            if area.path.startswith(tree.phong_tho.path)
+            else tree.programmes.hai_phong,
+            appraiser=tree.bodies.district_police
+            if area.path.startswith(tree.phong_tho.path)
+            else tree.bodies.city_police,
+            decider=tree.bodies.district_committee
+            if area.path.startswith(tree.phong_tho.path)
+            else tree.bodies.city_committee,
             state=steps[-1][0],
             state_since=at(steps[-1][1]),
         )
@@ -71,15 +78,9 @@ def make_dossier(people):
 
 @pytest.fixture
 def plan(tree):
-    plan = Plan.objects.create(
-        number="174/KH-UBND",
-        issuing_body="UBND huyện Phong Thổ",
-        issuing_unit=tree.phong_tho,
-        signed_on=dt.date(2024, 5, 24),
-        title="Xây dựng thôn, bản không có ma túy",
-    )
+    plan = tree.programmes.phong_tho
     phase_1 = Phase.objects.create(
-        plan=plan,
+        programme=plan,
         number=1,
         name="Giai đoạn 01",
         starts_on=dt.date(2024, 4, 1),
@@ -91,7 +92,7 @@ def plan(tree):
     )
     phase_1.target_units.set([tree.ta_leng, tree.co_muong])
     Phase.objects.create(
-        plan=plan,
+        programme=plan,
         number=2,
         name="Giai đoạn 02",
         starts_on=dt.date(2025, 1, 1),

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from criteria.services import score_area
 from dossiers.models import Decision
+from programmes.models import ReportKind
 from reports import services, tasks
-from reports.models import ReportKind
 from subjects import models as sm
 from tests import factories as f
 

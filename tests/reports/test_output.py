@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
+from programmes.models import ReportKind
 from reports import services, tasks
-from reports.models import ReportKind
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from reports.models import ReportKind
+from programmes.models import ReportKind
 from reports.periods import Period, period_end_kinds, period_for, previous_period
 
 D = dt.date

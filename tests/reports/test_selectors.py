@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from dossiers.route import State
+from programmes.models import TargetKind, TargetLevel, required_count
 from reports import selectors
-from reports.models import TargetKind, TargetLevel, required_count
 from reports.periods import Period
 from tests.factories import AreaFactory
 
@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_fraction_text_is_vietnamese_with_comma_decimal():
-    assert selectors.fraction_text(27, 170, TargetLevel.VILLAGE) == "27/170 thôn, bản = 15,9 %"
-    assert selectors.fraction_text(0, 0, TargetLevel.COMMUNE) == "0/0 xã, thị trấn = 0,0 %"
+    before, after = dt.date(2024, 12, 31), dt.date(2025, 7, 1)
+    assert selectors.fraction_text(27, 170, TargetLevel.VILLAGE, before) == "27/170 thôn, bản = 15,9 %"
+    assert selectors.fraction_text(0, 0, TargetLevel.COMMUNE, before) == "0/0 xã, phường, thị trấn = 0,0 %"
+    # The commune level is named as the administration stood that day.
+    assert selectors.fraction_text(3, 51, TargetLevel.COMMUNE, after) == "3/51 xã, phường, đặc khu = 5,9 %"
 
 
 def test_vn_number_groups_thousands_with_dots():
@@ -72,7 +75,7 @@ def test_phase_progress_counts_recognised_villages_against_target(tree, plan, re
     assert named["Bản Tả Lèng"].recognised and named["Bản Tả Lèng"].decision_number == "125/QĐ-UBND"
     assert named["Bản Co Muông"].state_label == "Chưa đăng ký"
     # 60 % of the district's 2 communes is 2 communes.
-    assert phase_2.progress.target_text == "2/2 xã, thị trấn = 100,0 %"
+    assert phase_2.progress.target_text == "2/2 xã, phường, thị trấn = 100,0 %"
 
 
 def test_phase_counts_only_recognitions_by_its_end(tree, plan, make_dossier):
@@ -85,7 +88,15 @@ def test_phase_counts_only_recognitions_by_its_end(tree, plan, make_dossier):
     assert phase_1.progress.achieved == 0
 
 
-def test_overdue_dossier_is_listed(tree, make_dossier):
+def test_overdue_dossier_is_listed_by_the_deadline_its_programme_sets(tree, make_dossier):
+    from programmes.models import RouteFunction, RouteStep
+
+    RouteStep.objects.create(
+        programme=tree.programmes.phong_tho,
+        unit_level="village",
+        function=RouteFunction.REVIEW,
+        deadline_days=15,
+    )
     make_dossier(tree.co_muong, [(State.DRAFT, dt.date(2024, 6, 1)), (State.SUBMITTED, dt.date(2024, 6, 5))])
     late = selectors.overdue(
         selectors.dossiers_as_of(tree.phong_tho, dt.date(2024, 7, 1)), dt.date(2024, 7, 1)
@@ -98,7 +109,7 @@ def test_overdue_dossier_is_listed(tree, make_dossier):
 
 
 def test_province_years_compare_registered_target_with_recognised_communes(tree, people, make_dossier):
-    from reports.models import ProvinceTarget
+    from programmes.models import ProvinceTarget
 
     ProvinceTarget.objects.create(
         province=tree.lai_chau, year=2024, target_kind=TargetKind.PERCENT, target_value=50

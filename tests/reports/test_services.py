@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
+from programmes.models import ReportKind
 from reports import services, tasks
-from reports.models import ReportKind, ReportRequest, ReportStatus
+from reports.models import ReportRequest, ReportStatus
 
 pytestmark = pytest.mark.django_db
 

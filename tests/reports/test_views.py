@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from programmes.models import ReportKind
 from reports import services, tasks
-from reports.models import ReportKind, ReportRequest, ReportStatus
+from reports.models import ReportRequest, ReportStatus
 from tests.factories import AreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +26,14 @@ def test_district_dashboard_shows_exact_fraction_and_svg_chart(login, people, pl
 
 
 def test_province_dashboard_shows_registered_targets_against_achieved(login, people, tree):
-    from reports.models import ProvinceTarget
+    from programmes.models import ProvinceTarget
 
     ProvinceTarget.objects.create(province=tree.lai_chau, year=2025, target_value=50)
     response = login(people.province).get(reverse("reports:index"))
     html = response.content.decode()
     assert "Chỉ tiêu năm của tỉnh" in html
-    assert "1/2 xã, thị trấn = 50,0 %" in html  # 50 % of the province's 2 communes
+    # 50 % of the province's 2 communes, counted at the end of 2025 (after the reform's wording)
+    assert "1/2 xã, phường, đặc khu = 50,0 %" in html
 
 
 def test_outsider_gets_404_for_another_units_dashboard_plan_and_report(login, people, tree, plan):

@@ -16,8 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from programmes.models import ReportKind
 from reports import services
-from reports.models import ReportKind, ReportRequest, ReportStatus
+from reports.models import ReportRequest, ReportStatus
 
 pytestmark = [
     pytest.mark.postgres,

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 # Each app that ships demo data has a `demo` module with `load(units)`; they run in this order,
 # each idempotent, so the command can be run again at any time.
-DEMO_LOADERS = ["subjects.demo", "criteria.demo", "dossiers.demo", "reports.demo"]
+DEMO_LOADERS = ["subjects.demo", "criteria.demo", "programmes.demo", "dossiers.demo", "reports.demo"]
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa."))
         self.stdout.write("")
         self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {settings.DEMO_PASSWORD}):")
-        for username, role, unit_key, _full_name, _position in area_demo.DEMO_USERS:
+        for username, role, unit_key, _body, _full_name, _position in area_demo.DEMO_USERS:
             unit = units[unit_key]
             self.stdout.write(f"  {username:<17} {role.label} — {unit}")
         self.stdout.write(f"  {'admin':<17} Quản trị hệ thống")

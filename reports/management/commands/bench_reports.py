@@ -18,8 +18,9 @@ from django.db import connection
 from django.utils import timezone
 
 from areas.models import Area, Level, User
+from programmes.models import ReportKind
 from reports import services, tasks
-from reports.models import ReportKind, ReportRequest, ReportStatus
+from reports.models import ReportRequest, ReportStatus
 from subjects.models import Person
 
 DISTRICT_PROVINCE = "Tỉnh Đo Hiệu Năng Báo Cáo Huyện"
@@ -82,6 +83,11 @@ class Command(BaseCommand):
                 with_district=with_district,
             )
             province = Area.objects.get(name=province_name, level=Level.PROVINCE)
+        from criteria.models import CriteriaSet
+        from programmes.services import benchmark_programme
+
+        lai_chau = CriteriaSet.objects.get(name="Bộ tiêu chí tỉnh Lai Châu (8 tiêu chí)")
+        benchmark_programme(unit=province, village_set=lai_chau, commune_set=lai_chau)
         unit = province
         if with_district:
             unit = Area.objects.get(parent=province, level=Level.DISTRICT)
