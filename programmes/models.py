@@ -199,6 +199,10 @@ class Programme(models.Model):
         """The "Căn cứ …" lines a paper issued under this programme on `day` cites, in order."""
         return [basis.citation for basis in self.legal_bases.all() if basis.cited_on(day)]
 
+    def basis_references(self, day: dt.date) -> list[str]:
+        """The same documents as `basis_lines`, without "Căn cứ" (for "Thực hiện …" sentences)."""
+        return [basis.reference for basis in self.legal_bases.all() if basis.cited_on(day)]
+
 
 class LegalBasis(models.Model):
     """One document a programme's papers cite ("Căn cứ …")."""
@@ -242,14 +246,18 @@ class LegalBasis(models.Model):
         )
 
     @property
-    def citation(self) -> str:
+    def reference(self) -> str:
         """A law reads "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"; any other
         document "Kế hoạch số 1246/KH-UBND ngày 09 tháng 4 năm 2024 của UBND tỉnh Lai Châu về …"."""
         date = f" {long_date(self.issued_on)}" if self.issued_on else ""
         if not self.number:
-            return f"Căn cứ {self.document_kind} {self.title}{date}".strip()
+            return f"{self.document_kind} {self.title}{date}".strip()
         issuer = f" của {self.issuer}" if self.issuer else ""
-        return f"Căn cứ {self.document_kind} số {self.number}{date}{issuer} {self.title}".strip()
+        return f"{self.document_kind} số {self.number}{date}{issuer} {self.title}".strip()
+
+    @property
+    def citation(self) -> str:
+        return f"Căn cứ {self.reference}"
 
 
 class RouteFunction(models.TextChoices):

@@ -12,6 +12,7 @@ from typing import Any
 
 from areas.models import Area, Level
 from programmes.models import ReportKind, TargetLevel
+from programmes.selectors import governing_programme
 
 from . import selectors
 from .models import ReportRequest
@@ -137,7 +138,13 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             }
             for y in selectors.province_years(unit, as_of)
         ]
+    # The report cites the programme that governed the unit over the period (a summary: its own).
+    programme = report.phase.programme if report.phase_id else governing_programme(unit, period.end)
     return {
+        "programme": {
+            "name": f"{programme} của {programme.issuing_body}" if programme else "",
+            "bases": programme.basis_references(as_of) if programme else [],
+        },
         "kind": report.kind,
         "kind_label": ReportKind(report.kind).label,
         "subject": report_subject(report.kind, period, report.phase),

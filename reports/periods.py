@@ -1,7 +1,9 @@
 """Report periods: what each kind of report covers, the period before it, and how it is named.
 
-The 6-month report covers 01/01–30/6, the annual one the calendar year, the Action Month report
-01/6–30/6 (seed 001); phase summaries cover their phase, the final summary the whole plan.
+A programme's reporting calendar sets the data window of its periodic reports (e.g. 15/12 of the
+year before to 14/6); without one, the 6-month report covers 01/01–30/6, the annual one the
+calendar year, the Action Month report 01/6–30/6 (seed 001); phase summaries cover their phase,
+the final summary the whole plan.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from programmes.models import Phase, ReportKind
+from programmes.models import Phase, ReportingWindow, ReportKind
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,15 @@ class Period:
         return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
 
 
-def period_for(*, kind: str, year: int | None = None, phase: Phase | None = None) -> Period:
-    """The period a report of `kind` covers, for a year (periodic kinds) or a phase (summaries)."""
+def period_for(
+    *, kind: str, year: int | None = None, phase: Phase | None = None, window: ReportingWindow | None = None
+) -> Period:
+    """The period a report of `kind` covers, for a year (periodic kinds) or a phase (summaries).
+    Where the governing programme's calendar sets the data window of a periodic kind (`window`),
+    that window; otherwise the calendar months."""
+    if window is not None and year is not None:
+        start, end, _due = window.window(year)
+        return Period(start, end)
     if kind == ReportKind.SIX_MONTH:
         return Period(dt.date(year, 1, 1), dt.date(year, 6, 30))
     if kind == ReportKind.ANNUAL:

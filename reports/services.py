@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Role
-from programmes.models import Phase, Programme, ProvinceTarget, ReportKind
+from programmes.models import Phase, Programme, ProvinceTarget, ReportingWindow, ReportKind
+from programmes.selectors import governing_programme
 
 from . import gathering, output
 from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus, report_file_path
@@ -70,7 +71,17 @@ def _resolve_period(*, kind: str, unit: Area, year: int | None, phase: Phase | N
         return period_for(kind=kind, phase=phase), phase
     if not year or not 2000 <= year <= 2100:
         raise ReportRefused("Hãy nhập năm báo cáo (ví dụ 2025).")
-    return period_for(kind=kind, year=year), None
+    return period_for(kind=kind, year=year, window=reporting_window(unit, kind, year)), None
+
+
+def reporting_window(unit: Area, kind: str, year: int) -> ReportingWindow | None:
+    """The data window the programme governing `unit` in `year` sets for reports of `kind`."""
+    programme = governing_programme(
+        unit, dt.date(year, 6, 30) if kind != ReportKind.ANNUAL else dt.date(year, 12, 31)
+    )
+    if programme is None:
+        return None
+    return programme.reporting_windows.filter(kind=kind).first()
 
 
 @transaction.atomic

@@ -42,6 +42,14 @@ def test_load_demo_builds_both_shapes_and_every_role_and_is_idempotent(db, capsy
     names = list(villages.values_list("name", flat=True))
     assert len(names) == len(set(names))
     assert phong_tho.closed_on.isoformat() == "2025-07-01"
+    # The demo's history is dated: its 2024 and first-half-2025 reports count what was recognised.
+    from reports.models import ReportRequest
+
+    counted = {
+        (r.kind, r.period_end.isoformat()): r.figures["progress"]["village"]["recognised"]
+        for r in ReportRequest.objects.filter(unit=phong_tho)
+    }
+    assert counted == {("phase_summary", "2024-12-31"): 2, ("six_month", "2025-06-30"): 4}
 
     call_command("load_demo")
     assert (Area.objects.count(), User.objects.count()) == counts
