@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from areas.models import DISTRICTS_CEASED_ON, commune_level_words
 from programmes.models import Phase, ReportingWindow, ReportKind
 
 
@@ -70,7 +71,9 @@ def period_end_kinds(day: dt.date) -> list[tuple[str, int]]:
 
 def report_subject(kind: str, period: Period, phase: Phase | None) -> str:
     """The subject line under "BÁO CÁO"."""
-    building = "công tác xây dựng “thôn, bản, tổ dân phố, xã, thị trấn không có ma túy”"
+    # The words of the administration as it stood at the period's end.
+    drug_free = "không có ma túy" if period.end < DISTRICTS_CEASED_ON else "không ma túy"
+    building = f"công tác xây dựng “thôn, bản, tổ dân phố, {commune_level_words(period.end)} {drug_free}”"
     if kind == ReportKind.SIX_MONTH:
         return f"Kết quả {building} 06 tháng đầu năm {period.end.year}"
     if kind == ReportKind.ANNUAL:

@@ -116,12 +116,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_visible_or_404(Programme.objects.select_related("issuing_unit"), request.user, pk=pk)
+    plan = get_visible_or_404(
+        Programme.objects.select_related("issuing_unit", "village_criteria_set", "commune_criteria_set"),
+        request.user,
+        pk=pk,
+    )
     as_of = _as_of(request)
     phases = selectors.plan_progress(plan, as_of)
     context = {
         "plan": plan,
         "phases": phases,
+        "bases": plan.legal_bases.all(),
+        "route": plan.route_steps.select_related("body").order_by("unit_level", "function"),
+        "windows": plan.reporting_windows.all(),
         "as_of": as_of,
         "crumbs": [_root_crumb()],
         "trail": str(plan),

@@ -58,6 +58,15 @@ def test_a_village_goes_from_registration_to_a_signed_recognition(
 ):
     make_clean(tree.ta_leng)
     ensure_signer(people.district_chair)
+    tree.programmes.phong_tho.phases.create(
+        number=3,
+        name="Giai đoạn 03: từ năm 2026 đến hết năm 2028",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+        target_level="commune",
+        target_kind="percent",
+        target_value=60,
+    )
     proposal = tmp_path / "to-trinh.pdf"
     proposal.write_bytes(PDF)
     minutes = tmp_path / "bien-ban-hop-xet.pdf"
@@ -67,7 +76,10 @@ def test_a_village_goes_from_registration_to_a_signed_recognition(
     _as(page, sign_in, "cax")
     page.goto(f"{live_server.url}/ho-so/dang-ky/")
     page.get_by_label("Đơn vị đăng ký").select_option(label="Bản Tả Lèng")
-    page.get_by_label("Giai đoạn kế hoạch").fill("Giai đoạn 3 (2026 - 2028) — KH 174/KH-UBND")
+    # The phases offered are those of the programme governing the commune.
+    page.get_by_label("Giai đoạn kế hoạch").select_option(
+        label="Giai đoạn 03: từ năm 2026 đến hết năm 2028 — 174/KH-UBND"
+    )
     page.get_by_label("Thời hạn đạt tiêu chí").fill(
         (timezone.localdate() + dt.timedelta(days=120)).isoformat()
     )
