@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from areas.models import DISTRICTS_CEASED_ON, commune_level_words
@@ -99,7 +100,10 @@ def verify_otp(user: Any, token: str) -> bool:
     token = (token or "").strip()
     if not token.isdigit():
         return False
-    return any(device.verify_token(token) for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+    # The device rows are locked until the signing transaction ends, so a code that several
+    # sessions send at once is checked (and marked used) by one of them at a time.
+    devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk")
+    return any(device.verify_token(token) for device in devices)
 
 
 def issue_signed_decision(
@@ -122,9 +126,7 @@ def issue_signed_decision(
         raise MoveRefused("Số quyết định phải là số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.")
     number = f"{document_number(number_part)}/QĐ-{dossier.decider.symbol}"
     decided_on = decided_on or timezone.localdate()
-    taken = Decision.objects.filter(
-        dossier__decider=dossier.decider, number=number, decided_on__year=decided_on.year
-    )
+    taken = Decision.objects.filter(issuer=dossier.decider, number=number, year=decided_on.year)
     if taken.exists():
         raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.")
     if not verify_otp(user, otp_token):
@@ -149,13 +151,19 @@ def issue_signed_decision(
         dossier=dossier,
         number=number,
         decided_on=decided_on,
+        issuer=dossier.decider,
+        year=decided_on.year,
         signer=user,
         signer_name=user.display_name,
         sha256=hashlib.sha256(signed).hexdigest(),
         signed_at=signed_at,
     )
     save_file(decision.file, f"{uuid.uuid4().hex}.pdf", ContentFile(signed))
-    decision.save()
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError as exc:  # another signing took the number since it was checked
+        raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.") from exc
     return decision
 
 

@@ -412,6 +412,12 @@ class Decision(models.Model):
     )
     number = models.CharField("số quyết định", max_length=40)
     decided_on = models.DateField("ngày ký")
+    # Numbers run per issuing body and year: the database refuses a second decision with the
+    # same number, even when two chairs sign at the same instant.
+    issuer = models.ForeignKey(
+        Body, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm")
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người ký", on_delete=models.PROTECT, related_name="+"
     )
@@ -425,6 +431,13 @@ class Decision(models.Model):
     class Meta:
         verbose_name = "quyết định công nhận"
         verbose_name_plural = "quyết định công nhận"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"],
+                name="decision_number_unique_per_body_and_year",
+                violation_error_message="Số quyết định này đã được cơ quan dùng trong năm.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Quyết định số {self.number} ngày {self.decided_on:%d/%m/%Y}"

@@ -148,7 +148,10 @@ def acting_roles(state: str, *, has_council: bool | None = None) -> set[str]:
 
 
 def deadline_function(state: str, *, has_council: bool) -> str | None:
-    """The route function whose deadline runs while a dossier is in `state`."""
+    """The route function whose deadline runs while a dossier is in `state` (none once recognised:
+    a revocation has no deadline)."""
+    if state == S.RECOGNISED:
+        return None
     roles = {role for _move, _to, role in moves_from(state, has_council=has_council)}
     if state in VOTING_STATES:
         return RouteFunction.COUNCIL

@@ -123,7 +123,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
         "alerts": dossier.alerts.all(),
         "closed_notices": [
             body.closed_message(today)
-            for body in {dossier.appraiser, dossier.decider}
+            for body in dict.fromkeys([dossier.appraiser, dossier.decider])
             if not body.is_open_on(today)
         ]
         if dossier.state not in (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED)

@@ -30,6 +30,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def shipped_criteria_sets(django_db_blocker):
+    """Transactional tests flush the database after each one, which also removes the criteria sets
+    the data migration ships. Put them back before the test."""
+    import importlib
+
+    from django.apps import apps
+
+    from criteria.models import CriteriaSet
+
+    with django_db_blocker.unblock():
+        if not CriteriaSet.objects.exists():
+            importlib.import_module("criteria.migrations.0002_seed_criteria_sets").seed(apps, None)
+
+
+@pytest.fixture
 def tree(db):
     lai_chau = AreaFactory(level="province", kind="tỉnh", name="Tỉnh Lai Châu", code="12")
     phong_tho = AreaFactory(level="district", kind="huyện", name="Huyện Phong Thổ", parent=lai_chau)

@@ -74,15 +74,5 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture(autouse=True)
-def shipped_criteria_sets(django_db_blocker):
-    """Browser tests are transactional and the database is flushed after each one, which also
-    removes the criteria sets the data migration ships. Put them back before every test."""
-    import importlib
-
-    from django.apps import apps
-
-    from criteria.models import CriteriaSet
-
-    with django_db_blocker.unblock():
-        if not CriteriaSet.objects.exists():
-            importlib.import_module("criteria.migrations.0002_seed_criteria_sets").seed(apps, None)
+def _shipped_sets(shipped_criteria_sets):
+    """Browser tests are transactional: put the shipped criteria sets back before each."""

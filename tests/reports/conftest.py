@@ -65,6 +65,8 @@ def make_dossier(people, tree):
                 dossier=dossier,
                 number=number,
                 decided_on=day,
+                issuer=dossier.decider,
+                year=day.year,
                 signer=people.district_chair,
                 signer_name="Hoàng Văn Phúc",
                 file=ContentFile(b"%PDF-1.4 test", name="qd.pdf"),
