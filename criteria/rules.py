@@ -3,7 +3,12 @@
 A rule receives the facts of one unit, already gathered for the whole batch by
 `criteria.selectors.gather_facts` (a few set-based queries), the scoring context (as-of date,
 proposal date) and its parameters, and returns an `Outcome`: a status, the figures behind it and
-the records that make it fail. It never queries the database.
+the records that make it fail. It never queries the database and never writes into the facts,
+which every criterion of every unit of the batch shares.
+
+Each rule also declares what it reads: the kinds of facts (`needs`) and, for a rule that looks
+back over a window, a planning hook that widens the batch's `FactPlan` from its parameters. A new
+rule is written here and nowhere else.
 
 Each rule declares its parameters (`ParamSpec`), so that a criterion's parameters are validated
 with a clear Vietnamese message in the admin, and a third province's criteria are these rules
@@ -34,7 +39,7 @@ from subjects.models import (
     TreatmentKind,
 )
 
-from .facts import PersonFacts, ScoringContext, UnitFacts
+from .facts import FactPlan, PersonFacts, ScoringContext, UnitFacts
 from .scoring import FailingRecord, Outcome, Status
 
 # ---------------------------------------------------------------- dates
@@ -90,6 +95,8 @@ class ParamSpec:
 
 
 RuleFunction = Callable[[UnitFacts, ScoringContext, dict[str, Any]], Outcome]
+# Widens the batch's plan with what the rule reads beyond its `needs`, given its parameters.
+PlanHook = Callable[[dict[str, Any], ScoringContext, FactPlan], None]
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class Rule:
     one_of: tuple[tuple[str, ...], ...] = ()
     # Which facts the rule reads, so a batch gathers only what its criteria need.
     needs: frozenset[str] = frozenset()
+    plan: PlanHook | None = None
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -114,9 +122,10 @@ def rule(
     params: dict[str, ParamSpec] | None = None,
     one_of: tuple[tuple[str, ...], ...] = (),
     needs: Iterable[str] = (),
+    plan: PlanHook | None = None,
 ) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
-        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs))
+        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs), plan)
         return function
 
     return register
@@ -221,15 +230,12 @@ def _check_value(name: str, param: ParamSpec, value: Any, path: str) -> Any:
     raise wrong
 
 
-def rule_needs(rule_key: str, params: dict[str, Any]) -> set[str]:
-    """The facts a criterion reads (its parts' facts for a combined criterion)."""
-    if rule_key == "all_of":
-        needs: set[str] = set()
-        for part in params.get("parts", []):
-            needs |= rule_needs(part["rule"], part.get("params", {}))
-        return needs
-    spec = REGISTRY.get(rule_key)
-    return set(spec.needs) if spec else set()
+def plan_facts(rule_key: str, params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    """Widen `plan` with what a criterion of `rule_key` with (validated) `params` reads."""
+    spec = REGISTRY[rule_key]
+    plan.need(*spec.needs)
+    if spec.plan is not None:
+        spec.plan(params, context, plan)
 
 
 def evaluate(rule_key: str, facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
@@ -279,14 +285,7 @@ def failing(model: str, pk: int, label: str, reason: str) -> FailingRecord:
 
 
 def _person_failure(person: PersonFacts, reason: str) -> FailingRecord:
-    # A person failing for the same reason in a village and in its commune (or under two criteria)
-    # is one record: batches list tens of thousands of them.
-    record = person.failures.get(reason) if person.failures is not None else None
-    if record is None:
-        if person.failures is None:
-            person.failures = {}
-        record = person.failures[reason] = FailingRecord("person", person.id, person.name, reason)
-    return record
+    return FailingRecord("person", person.id, person.name, reason)
 
 
 def _share(done: int, total: int, what: str) -> str:
@@ -596,6 +595,10 @@ def prevention_models(facts: UnitFacts, context: ScoringContext, params: dict[st
     return Outcome(Status.NOT_MET, figures, failures)
 
 
+def _plan_window(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    plan.look_back_to(window_start(context.as_of, params))
+
+
 @rule(
     "no_cultivation",
     "Không có trồng cây có chứa chất ma túy",
@@ -606,6 +609,7 @@ def prevention_models(facts: UnitFacts, context: ScoringContext, params: dict[st
     },
     one_of=(("since", "lookback_days"),),
     needs={"cultivation"},
+    plan=_plan_window,
 )
 def no_cultivation(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when no cultivation was found in the unit from the start date (`since`, or
@@ -652,6 +656,11 @@ def fewer_addicts_than(facts: UnitFacts, context: ScoringContext, params: dict[s
     )
 
 
+def _plan_recent_tests(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    reference = context.reference_date
+    plan.read_tests(reference - dt.timedelta(days=params["within_days"]), reference)
+
+
 @rule(
     "tested_within_days",
     "Có kết quả xét nghiệm (âm tính) trong N ngày trước ngày đề nghị",
@@ -664,6 +673,7 @@ def fewer_addicts_than(facts: UnitFacts, context: ScoringContext, params: dict[s
         ),
     },
     needs={"persons", "recent_tests"},
+    plan=_plan_recent_tests,
 )
 def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when every such person was tested between `within_days` days before the proposal date
@@ -701,6 +711,7 @@ def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[s
         ),
     },
     needs={"persons", "last_test"},
+    plan=lambda params, context, plan: plan.read_last_test(params["status_kinds"]),
 )
 def suspected_tested(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when every person suspected on the as-of date was tested on or after the day the
@@ -771,6 +782,7 @@ def below_baseline(facts: UnitFacts, context: ScoringContext, params: dict[str, 
     },
     one_of=(("since", "lookback_days"),),
     needs={"cases"},
+    plan=_plan_window,
 )
 def no_serious_case_by_users(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when no case of the listed severities occurred between the start date and the as-of
@@ -804,12 +816,18 @@ def attested_only(facts: UnitFacts, context: ScoringContext, params: dict[str, A
     return Outcome(Status.NEEDS_EVIDENCE, f"Cần minh chứng: {params['subject']}", [])
 
 
+def _plan_parts(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    for part in params["parts"]:
+        plan_facts(part["rule"], part["params"], context, plan)
+
+
 @rule(
     "all_of",
     "Kết hợp nhiều quy tắc (tất cả phải đạt)",
     params={
         "parts": ParamSpec('Các quy tắc thành phần: [{"rule": …, "params": {…}}]', "parts", required=True)
     },
+    plan=_plan_parts,
 )
 def all_of(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Not met if any part is not met; else needs evidence if any part does; else met. Figures and
