@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Level, Role
-from criteria.services import score_area, score_areas
+from criteria.services import Status, score_area, score_areas
 
 from . import selectors
 from .models import (
@@ -46,8 +46,6 @@ from .route import (
     acting_roles,
 )
 from .uploads import removed_if_rolled_back, save_file, validate_upload
-
-MET = "met"
 
 
 class MoveRefused(Exception):
@@ -207,7 +205,7 @@ def _check_appraisal_passes(*, dossier: Dossier, event: DossierEvent, user: Any,
     or by the appraiser's reasoned finding."""
     results = current_results(dossier)
     findings = {f.number: f.status for f in dossier.findings.all()}
-    failing = [str(r["number"]) for r in results if findings.get(r["number"], r["status"]) != MET]
+    failing = [str(r["number"]) for r in results if findings.get(r["number"], r["status"]) != Status.MET]
     if failing:
         raise MoveRefused(
             f"Tiêu chí số {', '.join(failing)} chưa đạt theo kết quả thẩm định; không thể kết luận đạt."
@@ -400,7 +398,7 @@ def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
             broken = "; ".join(
                 f"Tiêu chí {r['number']}: {r.get('figures') or r['text']}"
                 for r in data["results"]
-                if r["status"] != MET
+                if r["status"] != Status.MET
             )
             alert = WatchAlert.objects.create(
                 dossier=dossier, detected_on=as_of, broken=broken, scorecard=data
