@@ -3,8 +3,11 @@ adding a violating record never helps."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -272,6 +275,92 @@ def test_to_dict_round_trips_through_json(tree):
     )
 
 
+# ---------------------------------------------------------------- rules declare what they read
+
+
+@pytest.fixture
+def tested_within_a_week(monkeypatch):
+    """A rule added the way a developer adds one: in the registry only, with its own window."""
+
+    def plan(params, context, fact_plan):
+        fact_plan.read_tests(context.reference_date - dt.timedelta(days=7), context.reference_date)
+
+    def tested_within_week(facts, context, params):
+        earliest = context.reference_date - dt.timedelta(days=7)
+        failures = [
+            rules.failing("person", p.id, p.name, "chưa xét nghiệm trong tuần")
+            for p in facts.holding(["addict"])
+            if p.latest_test is None or p.latest_test[0] < earliest
+        ]
+        return rules.Outcome(Status.NOT_MET if failures else Status.MET, "", failures)
+
+    monkeypatch.setitem(
+        rules.REGISTRY,
+        "tested_within_week",
+        rules.Rule(
+            "tested_within_week",
+            "Xét nghiệm trong tuần",
+            tested_within_week,
+            needs={"persons", "recent_tests"},
+            plan=plan,
+        ),
+    )
+
+
+def test_a_new_rule_declares_its_own_window_and_the_service_gathers_it(tree, tested_within_a_week):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+    DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=6))
+    criteria_set = CriteriaSet.objects.create(
+        name="Bộ thử", legal_basis="KH thử", valid_from=dt.date(2025, 1, 1)
+    )
+    Criterion.objects.create(criteria_set=criteria_set, number=1, text="Thử", rule="tested_within_week")
+    card = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set)
+    assert card.results[0].status == Status.MET
+    card = services.score_area(
+        area=tree.ta_leng, as_of=AS_OF + dt.timedelta(days=2), criteria_set=criteria_set
+    )
+    assert card.results[0].status == Status.NOT_MET
+
+
+def test_a_combined_criterion_plans_the_widest_window_of_its_parts(tree):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+    DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=20), result=sm.TestResult.NEGATIVE)
+
+    def part(days):
+        return {"rule": "tested_within_days", "params": {"status_kinds": ["addict"], "within_days": days}}
+
+    criteria_set = CriteriaSet.objects.create(
+        name="Bộ thử", legal_basis="KH thử", valid_from=dt.date(2025, 1, 1)
+    )
+    Criterion.objects.create(
+        criteria_set=criteria_set, number=1, text="Thử", rule="all_of", params={"parts": [part(10), part(30)]}
+    )
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set).results[0]
+    assert result.status == Status.NOT_MET
+    assert "1/1" in result.figures.split("; ")[1] and "0/1" in result.figures.split("; ")[0]
+
+
+def test_rules_do_not_write_into_the_facts_they_share(tree):
+    facts = UnitFacts(
+        area_id=9,
+        area_name="Xã Thử",
+        villages=[VillageRef(1, "Bản Một")],
+        persons=[
+            PersonFacts(1, 1, "Người Một", "present", dt.date(2000, 1, 1), {"addict": dt.date(2020, 1, 1)}),
+            PersonFacts(2, 1, "Người Hai", "present", dt.date(2000, 1, 1), {"offender": dt.date(2020, 1, 1)}),
+        ],
+    )
+    before = copy.deepcopy(facts.persons)
+    context = ScoringContext(as_of=AS_OF)
+    for criterion in Criterion.objects.all():
+        rules.evaluate(
+            criterion.rule, facts, context, rules.validate_params(criterion.rule, criterion.params)
+        )
+    assert facts.persons == before
+
+
 # ---------------------------------------------------------------- property: violations never help
 
 DAYS = st.dates(min_value=dt.date(2020, 1, 1), max_value=AS_OF)
@@ -423,3 +512,30 @@ def test_adding_a_violating_record_never_turns_not_met_into_met(facts, violation
             assert new == Status.NOT_MET
         if new == Status.MET:
             assert old == Status.MET
+
+
+# ---------------------------------------------------------------- statuses through one enum
+
+# A status value in quotes, not a dictionary key such as a report row's count `row["met"]`.
+STATUS_LITERAL = re.compile(r"""(?<![\w.\[-])["'](met|not_met|needs_evidence)["'](?!\s*[:\]])""")
+
+
+def test_status_values_are_written_only_in_the_status_enum():
+    """Pages, documents and services name a status through `Status` (and its template filter), so
+    that a status and its label have one definition."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [
+        path
+        for pattern in ("*/*.py", "*/*/*.py", "templates/**/*.html")
+        for path in root.glob(pattern)
+        if "migrations" not in path.parts and path.parts[len(root.parts)] not in {"tests", ".venv"}
+    ]
+    assert any(path.name == "_scorecard.html" for path in sources)
+    copies = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        if path != root / "criteria" / "scoring.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if STATUS_LITERAL.search(line)
+    ]
+    assert copies == []
