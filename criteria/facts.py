@@ -152,7 +152,8 @@ class VillageRef:
 @dataclass(slots=True)
 class UnitFacts:
     """Everything the rules read about one unit on the as-of date. For a commune, the union of
-    its villages' facts plus its own (commune-level prevention models)."""
+    its villages' facts plus its own (commune-level prevention models). Read-only once gathered:
+    the index of persons by status is built on first use and never rebuilt."""
 
     area_id: int
     area_name: str

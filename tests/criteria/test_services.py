@@ -459,7 +459,7 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
     elif kind == "cultivation":
         facts.cultivation.append(RecordFacts(999, 1, "poppy", "Cây thuốc phiện", AS_OF))
     elif kind == "case":
-        facts.cases.append(CaseFacts(999, 1, "Vụ án", AS_OF, "very_serious", {"addict"}, {1}))
+        facts.cases.append(CaseFacts(999, 1, "Vụ án", AS_OF, "very_serious", {"addict"}, 1))
     elif kind == "breaking_patient":
         facts.substitution.append(
             TreatmentFacts(999, 997, "Điều trị", "substitution", dt.date(2020, 1, 1), False, True, 1)
@@ -470,48 +470,60 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
         facts.models.append(ModelFacts(999, 1, "Mô hình kém", False))
 
 
-SHIPPED = None
+SHIPPED: list[tuple[str, int, str, dict]] = []
 
 
-def shipped_criteria():
-    # The shipped criteria's rules and parameters, read once from the data migration's constants.
-    global SHIPPED
-    if SHIPPED is None:
-        import importlib
-
-        seed = importlib.import_module("criteria.migrations.0002_seed_criteria_sets")
-        SHIPPED = [
-            (rule, rules.validate_params(rule, params))
-            for _, _, rule, params in seed.LAI_CHAU_CRITERIA + seed.THANH_HOA_CRITERIA
-        ]
+def shipped_criteria() -> list[tuple[str, int, str, dict]]:
+    """(set, number, rule, parameters) of every shipped criterion, as the migrations leave them;
+    read once (the examples share one database)."""
+    if not SHIPPED:
+        for criterion in Criterion.objects.select_related("criteria_set").order_by("criteria_set", "number"):
+            set_name = "Lai Châu" if "Lai Châu" in criterion.criteria_set.name else "Thanh Hóa"
+            params = rules.validate_params(criterion.rule, criterion.params)
+            SHIPPED.append((set_name, criterion.number, criterion.rule, params))
     return SHIPPED
 
 
-VIOLATIONS = [
-    "unfiled_untested_addict",
-    "offender",
-    "point",
-    "group",
-    "cultivation",
-    "case",
-    "breaking_patient",
-    "village_without_anything",
-    "ineffective_model",
-]
+# Each violation and the shipped criteria it must break whatever the unit held before. An
+# ineffective model breaks nothing where an effective one is kept: it must only never help.
+VIOLATIONS: dict[str, set[tuple[str, int]]] = {
+    "unfiled_untested_addict": {("Lai Châu", 3), ("Lai Châu", 5), ("Thanh Hóa", 1), ("Thanh Hóa", 2)},
+    "offender": {("Lai Châu", 2)},
+    "point": {("Lai Châu", 1), ("Thanh Hóa", 6)},
+    "group": {("Lai Châu", 2), ("Thanh Hóa", 6)},
+    "cultivation": {("Lai Châu", 8), ("Thanh Hóa", 6)},
+    "case": {("Thanh Hóa", 7)},
+    "breaking_patient": {("Lai Châu", 4)},
+    "village_without_anything": {("Lai Châu", 6), ("Thanh Hóa", 8)},
+    "ineffective_model": set(),
+}
+
+
+def statuses(facts: UnitFacts, context: ScoringContext) -> dict[tuple[str, int], str]:
+    return {
+        (set_name, number): rules.evaluate(rule, facts, context, params).status
+        for set_name, number, rule, params in shipped_criteria()
+    }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(facts=unit_facts(), violation=st.sampled_from(VIOLATIONS), proposal=st.one_of(st.none(), DAYS))
-def test_adding_a_violating_record_never_turns_not_met_into_met(facts, violation, proposal):
+@given(facts=unit_facts(), violation=st.sampled_from(sorted(VIOLATIONS)), proposal=st.one_of(st.none(), DAYS))
+def test_adding_a_violating_record_never_helps_and_breaks_what_it_must(facts, violation, proposal):
+    """Each evaluation gets facts built afresh: facts are read-only once gathered (their index of
+    persons by status is built on first use), so the violation goes into a copy made before any
+    rule has read it."""
     context = ScoringContext(as_of=AS_OF, proposal_date=proposal)
-    before = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
-    add_violation(facts, violation)
-    after = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
-    for old, new in zip(before, after, strict=True):
+    violated = copy.deepcopy(facts)
+    add_violation(violated, violation)
+    before = statuses(copy.deepcopy(facts), context)
+    after = statuses(violated, context)
+    for key, old in before.items():
         if old == Status.NOT_MET:
-            assert new == Status.NOT_MET
-        if new == Status.MET:
-            assert old == Status.MET
+            assert after[key] == Status.NOT_MET, key
+        if after[key] == Status.MET:
+            assert old == Status.MET, key
+    for key in VIOLATIONS[violation]:
+        assert after[key] == Status.NOT_MET, key
 
 
 # ---------------------------------------------------------------- statuses through one enum
