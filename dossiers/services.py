@@ -176,7 +176,7 @@ def move(
             effect(dossier=dossier, event=event, user=user, **extra)
         frozen = FREEZES_SCORECARD.get(move)
         if frozen:
-            event.scorecard = _score(dossier)
+            event.scorecard = _score(dossier, proposing=frozen == "submission")
             setattr(dossier, f"{frozen}_scorecard", event.scorecard)
         event.save()
         for kind, upload in files:
@@ -190,14 +190,27 @@ def move(
     return dossier
 
 
-def _score(dossier: Dossier) -> dict:
+def _score(dossier: Dossier, *, proposing: bool) -> dict:
     today = timezone.localdate()
-    return score_area(area=dossier.area, as_of=today, proposal_date=today).to_dict()
+    proposal = today if proposing else proposal_date(dossier)
+    return score_area(area=dossier.area, as_of=today, proposal_date=proposal).to_dict()
+
+
+def proposal_date(dossier: Dossier) -> dt.date | None:
+    """The day the dossier was last proposed (submitted or resubmitted), frozen with its submission
+    scorecard: windows such as "a negative test within 30 days before the proposal" count back
+    from it however long the appraisal takes."""
+    frozen = (dossier.submission_scorecard or {}).get("proposal_date")
+    return dt.date.fromisoformat(frozen) if frozen else None
 
 
 def current_results(dossier: Dossier) -> list[dict]:
-    """The unit's criteria scored today, as plain values (what the appraiser checks)."""
-    return score_area(area=dossier.area, as_of=timezone.localdate()).to_dict()["results"]
+    """The unit's criteria scored today against the proposal date, as plain values (what the
+    appraiser checks)."""
+    today = timezone.localdate()
+    return score_area(area=dossier.area, as_of=today, proposal_date=proposal_date(dossier)).to_dict()[
+        "results"
+    ]
 
 
 def _check_appraisal_passes(*, dossier: Dossier, event: DossierEvent, user: Any, **_extra: Any) -> None:
