@@ -39,7 +39,7 @@ from subjects.models import (
     TreatmentKind,
 )
 
-from .facts import FactPlan, PersonFacts, ScoringContext, UnitFacts
+from .facts import FROM_THE_START, FactPlan, PersonFacts, ScoringContext, UnitFacts
 from .scoring import FailingRecord, Outcome, Status
 
 # ---------------------------------------------------------------- dates
@@ -110,6 +110,9 @@ class Rule:
     # Which facts the rule reads, so a batch gathers only what its criteria need.
     needs: frozenset[str] = frozenset()
     plan: PlanHook | None = None
+    # Pairs of parameters of which at most one may be given (a window: a start day or a number of
+    # days; neither, no window, as where the plan's text states none).
+    at_most_one: tuple[tuple[str, ...], ...] = ()
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -123,9 +126,10 @@ def rule(
     one_of: tuple[tuple[str, ...], ...] = (),
     needs: Iterable[str] = (),
     plan: PlanHook | None = None,
+    at_most_one: tuple[tuple[str, ...], ...] = (),
 ) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
-        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs), plan)
+        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs), plan, at_most_one)
         return function
 
     return register
@@ -173,6 +177,11 @@ def validate_params(rule_key: str, params: Any, *, path: str = "") -> dict[str, 
         if len(given) != 1:
             names = " hoặc ".join(f"“{name}”" for name in group)
             errors.append(f"Quy tắc “{spec.label}”{where} cần đúng một trong các tham số {names}.")
+    for group in spec.at_most_one:
+        given = [name for name in group if name in params and params[name] is not None]
+        if len(given) > 1:
+            names = " hoặc ".join(f"“{name}”" for name in group)
+            errors.append(f"Quy tắc “{spec.label}”{where} chỉ nhận một trong các tham số {names}.")
     if errors:
         raise ValidationError(errors)
     return clean
@@ -603,17 +612,20 @@ def _plan_window(params: dict[str, Any], context: ScoringContext, plan: FactPlan
     "no_cultivation",
     "Không có trồng cây có chứa chất ma túy",
     params={
-        "since": ParamSpec("Tính từ ngày", "date"),
-        "lookback_days": ParamSpec("Tính trong số ngày trước ngày xét", "int", minimum=1),
+        "since": ParamSpec("Tính từ ngày (bỏ trống cả hai: không giới hạn thời gian)", "date"),
+        "lookback_days": ParamSpec(
+            "Tính trong số ngày trước ngày xét (bỏ trống cả hai: không giới hạn thời gian)", "int", minimum=1
+        ),
         "plants": ParamSpec("Loại cây (bỏ trống: mọi loại)", "choices", choices=tuple(Plant.choices)),
     },
-    one_of=(("since", "lookback_days"),),
+    at_most_one=(("since", "lookback_days"),),
     needs={"cultivation"},
     plan=_plan_window,
 )
 def no_cultivation(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when no cultivation was found in the unit from the start date (`since`, or
-    `lookback_days` before the as-of date) up to the as-of date, both days included."""
+    """Met when no cultivation was found in the unit up to the as-of date: from the start date
+    (`since`, or `lookback_days` before the as-of date) when the criterion states one, both days
+    included; ever, when it states none."""
     start = window_start(context.as_of, params)
     plants = set(params.get("plants") or [])
     failures = [
@@ -622,14 +634,22 @@ def no_cultivation(facts: UnitFacts, context: ScoringContext, params: dict[str, 
         if start <= c.found_on <= context.as_of and (not plants or c.plant in plants)
     ]
     return Outcome(
-        _met_if(failures), f"{len(failures)} vụ trồng cây có chứa chất ma túy từ {start:%d/%m/%Y}", failures
+        _met_if(failures), f"{len(failures)} vụ trồng cây có chứa chất ma túy{_from(start)}", failures
     )
 
 
 def window_start(as_of: dt.date, params: dict[str, Any]) -> dt.date:
+    """The first day a windowed rule looks at: `since`, or `lookback_days` before the as-of date;
+    FROM_THE_START when the criterion states no window."""
     if params.get("since"):
         return dt.date.fromisoformat(params["since"])
-    return as_of - dt.timedelta(days=params.get("lookback_days") or 0)
+    if params.get("lookback_days"):
+        return as_of - dt.timedelta(days=params["lookback_days"])
+    return FROM_THE_START
+
+
+def _from(start: dt.date) -> str:
+    return "" if start == FROM_THE_START else f" từ {start:%d/%m/%Y}"
 
 
 @rule(
@@ -704,7 +724,7 @@ def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[s
 
 @rule(
     "suspected_tested",
-    "100% người có căn cứ nghi sử dụng được lập danh sách và xét nghiệm",
+    "100% người thuộc diện (mặc định: có căn cứ nghi sử dụng) được xét nghiệm kể từ ngày được ghi nhận",
     params={
         "status_kinds": ParamSpec(
             "Diện đối tượng", "choices", default=[StatusKind.SUSPECTED.value], choices=STATUS_CHOICES
@@ -714,8 +734,10 @@ def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[s
     plan=lambda params, context, plan: plan.read_last_test(params["status_kinds"]),
 )
 def suspected_tested(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when every person suspected on the as-of date was tested on or after the day the
-    suspicion was recorded (and not after the as-of date)."""
+    """Met when every person holding one of the statuses on the as-of date (by default: suspected
+    of use) was tested on or after the day that status was recorded (and not after the as-of
+    date). For post-rehab persons "định kỳ, đột xuất phải được xét nghiệm" states no period: this
+    is what the registers can check without inventing one."""
     kinds = params["status_kinds"]
     people = _people(facts, kinds)
     failures = []
@@ -725,7 +747,11 @@ def suspected_tested(facts: UnitFacts, context: ScoringContext, params: dict[str
             failures.append(_person_failure(p, f"chưa xét nghiệm từ ngày {since:%d/%m/%Y}"))
     return Outcome(
         _met_if(failures),
-        _share(len(people) - len(failures), len(people), "người có căn cứ nghi sử dụng đã xét nghiệm"),
+        _share(
+            len(people) - len(failures),
+            len(people),
+            f"{_kinds_label(kinds, STATUS_CHOICES)} đã xét nghiệm kể từ ngày được ghi nhận",
+        ),
         failures,
     )
 
@@ -777,16 +803,19 @@ def below_baseline(facts: UnitFacts, context: ScoringContext, params: dict[str, 
             default=[StatusKind.ADDICT.value, StatusKind.USER.value, StatusKind.PSYCHOSIS.value],
             choices=STATUS_CHOICES,
         ),
-        "since": ParamSpec("Tính từ ngày", "date"),
-        "lookback_days": ParamSpec("Tính trong số ngày trước ngày xét", "int", minimum=1),
+        "since": ParamSpec("Tính từ ngày (bỏ trống cả hai: không giới hạn thời gian)", "date"),
+        "lookback_days": ParamSpec(
+            "Tính trong số ngày trước ngày xét (bỏ trống cả hai: không giới hạn thời gian)", "int", minimum=1
+        ),
     },
-    one_of=(("since", "lookback_days"),),
+    at_most_one=(("since", "lookback_days"),),
     needs={"cases"},
     plan=_plan_window,
 )
 def no_serious_case_by_users(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when no case of the listed severities occurred between the start date and the as-of
-    date involving a resident of the unit who held one of the statuses on the day of the case."""
+    """Met when no case of the listed severities occurred up to the as-of date (from the start
+    date when the criterion states one) involving a resident of the unit who held one of the
+    statuses on the day of the case."""
     start = window_start(context.as_of, params)
     severities, kinds = set(params["severities"]), set(params["status_kinds"])
     failures: dict[int, FailingRecord] = {}
@@ -801,7 +830,7 @@ def no_serious_case_by_users(facts: UnitFacts, context: ScoringContext, params: 
             )
     return Outcome(
         _met_if(list(failures.values())),
-        f"{len(failures)} vụ việc, vụ án nghiêm trọng",
+        f"{len(failures)} vụ việc, vụ án nghiêm trọng{_from(start)}",
         list(failures.values()),
     )
 

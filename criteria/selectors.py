@@ -36,6 +36,7 @@ from subjects.models import (
 
 from .baselines import baselines_for
 from .facts import (
+    FROM_THE_START,
     CaseFacts,
     CommitmentFacts,
     FactPlan,
@@ -286,7 +287,7 @@ def _cultivation(village_ids: list[int], as_of: dt.date, since: dt.date | None) 
     queryset = CultivationIncident.objects.filter(
         village_id__in=id_subquery(village_ids), found_on__lte=as_of
     )
-    if since is not None:
+    if since is not None and since > FROM_THE_START:
         queryset = queryset.filter(found_on__gte=since)
     plants = dict(Plant.choices)
     rows = queryset.order_by("found_on").values_list("pk", "village_id", "plant", "season", "found_on")
@@ -316,7 +317,7 @@ def _cases(village_ids: list[int], as_of: dt.date, since: dt.date | None) -> lis
         )
         .order_by("drugcase__occurred_on", "drugcase_id")
     )
-    if since is not None:
+    if since is not None and since > FROM_THE_START:
         involvements = involvements.filter(drugcase__occurred_on__gte=since)
     rows = involvements.values_list(
         "drugcase_id",

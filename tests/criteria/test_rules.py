@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from criteria import baselines, rules, services
@@ -354,6 +355,27 @@ def test_cultivation_since_a_date(tree, judge, found_on, expected):
     assert judge(tree.hoang_then, "no_cultivation", {"since": "2025-01-01"}).status == expected
 
 
+@pytest.mark.parametrize(
+    ("found_on", "expected"),
+    [(dt.date(2010, 1, 1), NOT_MET), (AS_OF, NOT_MET), (AS_OF + DAY, MET)],
+)
+def test_cultivation_without_a_window_counts_every_incident_up_to_the_day(tree, judge, found_on, expected):
+    """A criterion whose text states no period ("Không để xảy ra tình trạng trồng cây…") gets none."""
+    CultivationIncidentFactory(village=tree.ho_sao, found_on=found_on)
+    result = judge(tree.hoang_then, "no_cultivation", {})
+    assert result.status == expected
+    assert result.figures == f"{0 if expected == MET else 1} vụ trồng cây có chứa chất ma túy"
+
+
+def test_a_window_is_a_start_day_or_a_number_of_days_not_both():
+    with pytest.raises(ValidationError, match="chỉ nhận một trong các tham số"):
+        rules.validate_params("no_cultivation", {"since": "2025-01-01", "lookback_days": 30})
+    assert rules.validate_params("no_serious_case_by_users", {}) == {
+        "severities": ["very_serious", "particularly_serious"],
+        "status_kinds": ["addict", "user", "psychosis"],
+    }
+
+
 def test_cultivation_plant_filter(tree, judge):
     CultivationIncidentFactory(village=tree.ho_sao, plant=sm.Plant.CANNABIS, found_on=dt.date(2025, 3, 1))
     assert judge(tree.hoang_then, "no_cultivation", {"lookback_days": 365, "plants": ["poppy"]}).status == MET
@@ -472,6 +494,20 @@ def test_suspected_test_after_the_as_of_day_does_not_count(tree, judge):
     assert judge(tree.ta_leng, "suspected_tested", {}, as_of=AS_OF - DAY).status == NOT_MET
 
 
+@pytest.mark.parametrize(
+    ("tested_on", "expected"), [(dt.date(2025, 2, 1), MET), (dt.date(2025, 1, 31), NOT_MET)]
+)
+def test_post_rehab_person_tested_since_the_rehab_ended(tree, judge, tested_on, expected):
+    """Thanh Hóa 5: "người sau cai nghiện … định kỳ, đột xuất phải được xét nghiệm" states no
+    period: a test since the person became post-rehab is what the registers can check."""
+    person = PersonFactory(village=tree.ta_leng, full_name="Người Sau Cai")
+    PersonStatusFactory(person=person, kind=sm.StatusKind.POST_REHAB, start_date=dt.date(2025, 2, 1))
+    DrugTestFactory(person=person, tested_on=tested_on)
+    result = judge(tree.ta_leng, "suspected_tested", {"status_kinds": ["post_rehab"]})
+    assert result.status == expected
+    assert result.figures.endswith("người sau cai nghiện đã xét nghiệm kể từ ngày được ghi nhận")
+
+
 # ---------------------------------------------------------------- baseline
 
 
@@ -560,6 +596,14 @@ def test_serious_case_lookback(tree, judge, days_before, expected):
     PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT, start_date=dt.date(2020, 1, 1))
     serious_case(tree.ta_leng, person, AS_OF - dt.timedelta(days=days_before))
     assert judge(tree.ta_leng, "no_serious_case_by_users", {"lookback_days": 365}).status == expected
+
+
+@pytest.mark.parametrize(("occurred_on", "expected"), [(dt.date(2015, 6, 1), NOT_MET), (AS_OF + DAY, MET)])
+def test_serious_case_without_a_window_counts_every_case_up_to_the_day(tree, judge, occurred_on, expected):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT, start_date=dt.date(2010, 1, 1))
+    serious_case(tree.ta_leng, person, occurred_on)
+    assert judge(tree.ta_leng, "no_serious_case_by_users", {}).status == expected
 
 
 def test_case_by_a_non_resident_does_not_count(tree, judge):

@@ -70,6 +70,34 @@ def test_both_seed_sets_ship_with_their_criteria_and_valid_parameters(db):
     )
 
 
+WINDOWS = ("within_days", "lookback_days", "since")
+
+
+def windows_of(params: dict) -> list[tuple[str, object]]:
+    found = [(name, params[name]) for name in WINDOWS if name in params]
+    for part in params.get("parts", []):
+        found += windows_of(part["params"])
+    return found
+
+
+def test_shipped_criteria_apply_a_window_only_where_their_text_states_one(db):
+    """Thanh Hóa 1 and 2 say "cách thời điểm đề nghị công nhận không quá 30 ngày"; no other text
+    of either set states a period (Lai Châu 8, Thanh Hóa 5, 6 and 7 had invented ones)."""
+    windowed = {
+        (c.criteria_set.name, c.number): windows_of(c.params)
+        for c in Criterion.objects.select_related("criteria_set")
+        if windows_of(c.params)
+    }
+    assert windowed == {
+        (thanh_hoa().name, 1): [("within_days", 30)],
+        (thanh_hoa().name, 2): [("within_days", 30)],
+    }
+    for criterion in thanh_hoa().criteria.filter(number__in=[1, 2]):
+        assert "không quá 30 ngày" in criterion.text
+    post_rehab = thanh_hoa().criteria.get(number=5).params["parts"][1]
+    assert post_rehab == {"rule": "suspected_tested", "params": {"status_kinds": ["post_rehab"]}}
+
+
 def test_lai_chau_set_applies_to_villages_and_communes_everywhere(tree):
     assert services.applicable_set(area=tree.ta_leng, as_of=AS_OF) == lai_chau()
     assert services.applicable_set(area=tree.tan_an, as_of=AS_OF) == lai_chau()
