@@ -62,6 +62,12 @@ def has_lasted(since: dt.date | None, as_of: dt.date, *, days: int = 0, months: 
     return since + dt.timedelta(days=days) <= as_of
 
 
+def has_lasted_over(since: dt.date | None, as_of: dt.date, *, months: int) -> bool:
+    """Whether something begun on `since` has lasted strictly more than `months` months on
+    `as_of` ("trên 12 tháng": begun on 30/06/2024, not yet on 30/06/2025, from 01/07/2025)."""
+    return since is not None and add_months(since, months) < as_of
+
+
 # ---------------------------------------------------------------- parameters
 
 
@@ -453,16 +459,22 @@ def people_in_treatment(facts: UnitFacts, context: ScoringContext, params: dict[
 @rule(
     "substitution_compliant",
     "Người điều trị thay thế trên N tháng không sử dụng ma túy khác, chấp hành tốt nội quy",
-    params={"min_months": ParamSpec("Số tháng điều trị", "int", required=True, minimum=0)},
+    params={
+        "min_months": ParamSpec(
+            "Số tháng điều trị (tính người đã điều trị trên số tháng này)", "int", required=True, minimum=0
+        )
+    },
     needs={"substitution"},
 )
 def substitution_compliant(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Among persons of the unit in opioid-substitution treatment on the as-of date that started
-    `min_months` months or more before it: met when each keeps the facility rules and uses no
-    other drug; not met when one is recorded as breaking either; needs evidence when compliance
-    or other-drug use is not recorded."""
+    """Among persons of the unit in opioid-substitution treatment on the as-of date for more than
+    `min_months` months ("trên 12 tháng": not on the day the 12 months are reached): met when each
+    keeps the facility rules and uses no other drug; not met when one is recorded as breaking
+    either; needs evidence when compliance or other-drug use is not recorded."""
     long_term = [
-        t for t in facts.substitution if has_lasted(t.start_date, context.as_of, months=params["min_months"])
+        t
+        for t in facts.substitution
+        if has_lasted_over(t.start_date, context.as_of, months=params["min_months"])
     ]
     failures: list[FailingRecord] = []
     unknown: list[FailingRecord] = []
@@ -484,7 +496,7 @@ def substitution_compliant(facts: UnitFacts, context: ScoringContext, params: di
     figures = _share(
         good,
         len(long_term),
-        f"người điều trị thay thế từ {params['min_months']} tháng chấp hành tốt, không sử dụng ma túy khác",
+        f"người điều trị thay thế trên {params['min_months']} tháng chấp hành tốt, không sử dụng ma túy khác",
     )
     if failures:
         return Outcome(Status.NOT_MET, figures, failures + unknown)

@@ -199,11 +199,12 @@ def test_treatment_kind_filter(tree, judge):
 @pytest.mark.parametrize(
     ("start_date", "expected"),
     [
-        (dt.date(2024, 6, 30), NOT_MET),  # exactly 12 months on 30/06/2025: looked at, and breaks the rules
-        (dt.date(2024, 7, 1), MET),  # one day short: not looked at yet
+        (dt.date(2024, 6, 29), NOT_MET),  # 12 months and 1 day on 30/06/2025: looked at, breaks the rules
+        (dt.date(2024, 6, 30), MET),  # exactly 12 months: not "trên 12 tháng" yet
+        (dt.date(2024, 7, 1), MET),  # one day short
     ],
 )
-def test_substitution_looks_at_patients_from_exactly_n_months(tree, judge, start_date, expected):
+def test_substitution_looks_at_patients_treated_over_n_months(tree, judge, start_date, expected):
     person = addict(tree.ta_leng)
     TreatmentFactory(person=person, start_date=start_date, uses_other_drugs=True, complies_with_rules=True)
     result = judge(tree.ta_leng, "substitution_compliant", {"min_months": 12})
