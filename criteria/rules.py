@@ -278,7 +278,8 @@ def _kinds_label(kinds: Iterable[str], choices: tuple[tuple[str, str], ...]) -> 
     return _joined_labels(tuple(kinds), choices)
 
 
-ALL_FILE_KINDS = frozenset(FileKind.values)
+# A management file of any kind; the file proposing a treatment measure is not one.
+MANAGEMENT_FILE_KINDS = frozenset(FileKind.values) - {FileKind.TREATMENT}
 ALL_TREATMENT_KINDS = frozenset(TreatmentKind.values)
 BOARD_LABELS = dict(BoardKind.choices)
 
@@ -357,6 +358,28 @@ def no_active_groups(facts: UnitFacts, context: ScoringContext, params: dict[str
 
 
 @rule(
+    "no_persons_holding",
+    "Không có người thuộc các diện trên địa bàn",
+    params={
+        "status_kinds": ParamSpec(
+            "Diện đối tượng không được có", "choices", required=True, choices=STATUS_CHOICES
+        ),
+    },
+    needs={"persons"},
+)
+def no_persons_holding(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
+    """Met when no person of the unit holds one of the statuses on the as-of date (Lai Châu 1: no
+    "đối tượng bán lẻ trái phép chất ma túy", a person, besides the places)."""
+    kinds = params["status_kinds"]
+    who = _kinds_label(kinds, STATUS_CHOICES)
+    failures = [
+        _person_failure(p, _kinds_label([k for k in kinds if k in p.statuses], STATUS_CHOICES))
+        for p in _people(facts, kinds)
+    ]
+    return Outcome(_met_if(failures), f"{len(failures)} {who}", failures)
+
+
+@rule(
     "no_resident_offenders",
     "Không có đối tượng phạm tội về ma túy cư trú từ N ngày / N tháng",
     params={
@@ -393,7 +416,9 @@ def no_resident_offenders(facts: UnitFacts, context: ScoringContext, params: dic
     "100% người thuộc các diện có hồ sơ quản lý",
     params={
         "status_kinds": ParamSpec("Diện đối tượng", "choices", required=True, choices=STATUS_CHOICES),
-        "file_kinds": ParamSpec("Loại hồ sơ được tính (bỏ trống: mọi loại)", "choices", choices=FILE_CHOICES),
+        "file_kinds": ParamSpec(
+            "Loại hồ sơ được tính (bỏ trống: mọi loại hồ sơ quản lý)", "choices", choices=FILE_CHOICES
+        ),
         "presence": ParamSpec(
             "Chỉ tính người có tình trạng (bỏ trống: mọi tình trạng)", "choices", choices=PRESENCE_CHOICES
         ),
@@ -404,7 +429,7 @@ def people_filed(facts: UnitFacts, context: ScoringContext, params: dict[str, An
     """Met when every person holding one of the statuses on the as-of date (and, if given, with
     the listed presence) has a management file open on that date, of the listed kinds."""
     people = _people(facts, params["status_kinds"], params.get("presence"))
-    file_kinds = set(params.get("file_kinds") or ALL_FILE_KINDS)
+    file_kinds = set(params.get("file_kinds") or MANAGEMENT_FILE_KINDS)
     failures = [
         _person_failure(p, "chưa có hồ sơ quản lý") for p in people if file_kinds.isdisjoint(p.file_kinds)
     ]
@@ -433,25 +458,37 @@ def people_filed(facts: UnitFacts, context: ScoringContext, params: dict[str, An
             "choices",
             choices=TREATMENT_CHOICES,
         ),
+        "proposal_file_kinds": ParamSpec(
+            "Cũng tính người đã được lập hồ sơ loại này (bỏ trống: chỉ tính người đang cai nghiện, điều trị)",
+            "choices",
+            choices=FILE_CHOICES,
+        ),
     },
     needs={"persons", "treatments"},
+    plan=lambda params, context, plan: plan.need("files") if params.get("proposal_file_kinds") else None,
 )
 def people_in_treatment(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when every such person has a treatment episode (of the listed kinds) running on the
-    as-of date."""
+    as-of date, or, when `proposal_file_kinds` is given, a file of those kinds open on that date
+    (Lai Châu 3 "được lập hồ sơ áp dụng các hình thức cai nghiện": the file proposing the measure
+    is being prepared)."""
     people = _people(facts, params["status_kinds"], params.get("presence"))
     kinds = set(params.get("treatment_kinds") or ALL_TREATMENT_KINDS)
+    proposals = set(params.get("proposal_file_kinds") or ())
     if kinds >= ALL_TREATMENT_KINDS:
         untreated = [p for p in people if not p.treatments]
     else:
         untreated = [p for p in people if kinds.isdisjoint(t.kind for t in p.treatments)]
+    if proposals:
+        untreated = [p for p in untreated if proposals.isdisjoint(p.file_kinds)]
     failures = [_person_failure(p, "chưa áp dụng hình thức cai nghiện, điều trị") for p in untreated]
     who = _kinds_label(params["status_kinds"], STATUS_CHOICES)
     if params.get("presence"):
         who += " (" + _kinds_label(params["presence"], PRESENCE_CHOICES) + ")"
+    what = "đang cai nghiện, điều trị" + (" hoặc đã được lập hồ sơ áp dụng" if proposals else "")
     return Outcome(
         _met_if(failures),
-        _share(len(people) - len(failures), len(people), f"{who} đang cai nghiện, điều trị"),
+        _share(len(people) - len(failures), len(people), f"{who} {what}"),
         failures,
     )
 

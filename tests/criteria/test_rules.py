@@ -79,6 +79,41 @@ def test_point_in_another_commune_does_not_count(tree, judge):
 # ---------------------------------------------------------------- groups and offenders
 
 
+# ---------------------------------------------------------------- retail sellers (persons)
+
+
+@pytest.mark.parametrize(
+    ("start_date", "end_date", "expected"),
+    [
+        (AS_OF, None, NOT_MET),
+        (AS_OF + DAY, None, MET),
+        (dt.date(2024, 1, 1), AS_OF, NOT_MET),
+        (dt.date(2024, 1, 1), AS_OF - DAY, MET),
+    ],
+)
+def test_a_retail_seller_is_a_person_holding_the_status_on_the_day(
+    tree, judge, start_date, end_date, expected
+):
+    person = PersonFactory(village=tree.ho_sao, full_name="Thào A Bán")
+    PersonStatusFactory(person=person, kind=sm.StatusKind.SELLER, start_date=start_date, end_date=end_date)
+    result = judge(tree.hoang_then, "no_persons_holding", {"status_kinds": ["seller"]})
+    assert result.status == expected
+    if expected == NOT_MET:
+        assert [(f.label, f.reason) for f in result.failing] == [
+            ("Thào A Bán", "đối tượng bán lẻ trái phép chất ma túy")
+        ]
+
+
+def test_lai_chau_1_fails_on_a_retail_seller_without_any_point(tree):
+    """ "Không có … đối tượng bán lẻ trái phép chất ma túy": the person, not only a retail point."""
+    seller = PersonFactory(village=tree.ta_leng, full_name="Thào A Bán")
+    PersonStatusFactory(person=seller, kind=sm.StatusKind.SELLER, start_date=dt.date(2025, 1, 1))
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(1)
+    assert result.status == NOT_MET
+    assert [f.label for f in result.failing] == ["Thào A Bán"]
+    assert services.score_area(area=tree.ho_sao, as_of=AS_OF).result_for(1).status == MET
+
+
 @pytest.mark.parametrize(
     ("dismantled_on", "expected"), [(AS_OF, MET), (AS_OF + DAY, NOT_MET), (None, NOT_MET)]
 )
@@ -184,6 +219,44 @@ def test_treatment_holds_through_its_end_day(tree, judge, end_date, expected):
         end_date=end_date,
     )
     assert judge(tree.ta_leng, "people_in_treatment", {"presence": ["present"]}).status == expected
+
+
+@pytest.mark.parametrize(
+    ("opened_on", "closed_on", "expected"),
+    [
+        (AS_OF, None, MET),
+        (AS_OF + DAY, None, NOT_MET),
+        (dt.date(2025, 5, 1), AS_OF, NOT_MET),
+        (dt.date(2025, 5, 1), AS_OF + DAY, MET),
+    ],
+)
+def test_a_treatment_proposal_being_prepared_counts_when_the_criterion_says_so(
+    tree, judge, opened_on, closed_on, expected
+):
+    """Lai Châu 3 "được lập hồ sơ áp dụng các hình thức cai nghiện": the file proposing the measure
+    counts from the day it is prepared until it is closed (the measure decided)."""
+    person = addict(tree.ta_leng)
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=opened_on, closed_on=closed_on)
+    params = {"presence": ["present"], "proposal_file_kinds": ["treatment"]}
+    result = judge(tree.ta_leng, "people_in_treatment", params)
+    assert result.status == expected
+    assert result.figures.endswith("đang cai nghiện, điều trị hoặc đã được lập hồ sơ áp dụng")
+    # Without the parameter only a running treatment counts.
+    assert judge(tree.ta_leng, "people_in_treatment", {"presence": ["present"]}).status == NOT_MET
+
+
+def test_lai_chau_3_is_met_by_an_addict_whose_treatment_file_is_being_prepared(tree):
+    person = addict(tree.ta_leng, "Lò Văn Chờ Cai")
+    ManagementFileFactory(person=person, kind=sm.FileKind.ADDICT, opened_on=dt.date(2025, 1, 1))
+    assert services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(3).status == NOT_MET
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=dt.date(2025, 6, 1))
+    assert services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(3).status == MET
+
+
+def test_a_treatment_proposal_is_not_a_management_file(tree, judge):
+    person = addict(tree.ta_leng)
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=dt.date(2025, 1, 1))
+    assert judge(tree.ta_leng, "people_filed", {"status_kinds": ["addict"]}).status == NOT_MET
 
 
 def test_treatment_kind_filter(tree, judge):

@@ -476,6 +476,8 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
                 },
             )
         )
+    elif kind == "seller":
+        facts.persons.append(PersonFacts(996, 2, "Bán lẻ", "absent", None, {"seller": dt.date(2025, 6, 1)}))
     elif kind == "offender":
         facts.persons.append(
             PersonFacts(998, 1, "Phạm tội", "present", dt.date(2000, 1, 1), {"offender": dt.date(2020, 1, 1)})
@@ -517,6 +519,7 @@ def shipped_criteria() -> list[tuple[str, int, str, dict]]:
 VIOLATIONS: dict[str, set[tuple[str, int]]] = {
     "unfiled_untested_addict": {("Lai Châu", 3), ("Lai Châu", 5), ("Thanh Hóa", 1), ("Thanh Hóa", 2)},
     "offender": {("Lai Châu", 2)},
+    "seller": {("Lai Châu", 1)},
     "point": {("Lai Châu", 1), ("Thanh Hóa", 6)},
     "group": {("Lai Châu", 2), ("Thanh Hóa", 6)},
     "cultivation": {("Lai Châu", 8), ("Thanh Hóa", 6)},
