@@ -92,10 +92,18 @@ class EvidenceInfo:
     attested_on: str  # ISO date
     note: str = ""
     document_name: str = ""
+    # the last day it satisfies the criterion (ISO date; None: no expiry), and whether that day
+    # had passed on the scorecard's as-of date: an expired attestation is shown but settles nothing
+    valid_until: str | None = None
+    expired: bool = False
 
     @property
     def attested_date(self) -> dt.date:
         return dt.date.fromisoformat(self.attested_on)
+
+    @property
+    def valid_until_date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.valid_until) if self.valid_until else None
 
 
 @dataclass

@@ -191,10 +191,11 @@ def _result(
         criterion_id=criterion.pk,
     )
     # An attestation settles only what the registers could not decide; it never overrides a
-    # record that makes the criterion fail.
+    # record that makes the criterion fail. Past the validity the criterion sets, it is shown as
+    # expired and settles nothing.
     if outcome.status == Status.NEEDS_EVIDENCE and attestation is not None:
-        result.status = Status.MET.value
-        result.failing = []
+        valid_until = criterion.evidence_valid_until(attestation.attested_on)
+        expired = valid_until is not None and valid_until < context.as_of
         result.evidence = EvidenceInfo(
             attestation_id=attestation.pk,
             officer=attestation.officer_name
@@ -202,7 +203,12 @@ def _result(
             attested_on=attestation.attested_on.isoformat(),
             note=attestation.note,
             document_name=attestation.document.name.rsplit("/", 1)[-1],
+            valid_until=valid_until.isoformat() if valid_until else None,
+            expired=expired,
         )
+        if not expired:
+            result.status = Status.MET.value
+            result.failing = []
     return result
 
 

@@ -321,6 +321,52 @@ def test_substitution_without_recorded_compliance_needs_evidence_then_an_attesta
     assert card.results[0].status == EVIDENCE
 
 
+@pytest.mark.parametrize(
+    ("days_after", "expected"),
+    [(0, MET), (90, MET), (91, EVIDENCE)],
+)
+def test_an_attestation_satisfies_only_within_the_validity_the_criterion_sets(
+    tree, people, settings, tmp_path, days_after, expected
+):
+    """Valid 90 days: the period runs from the day after the attestation (Bộ luật Dân sự, Điều
+    147), so an attestation of 01/03 still counts on 30/05 and no longer on 31/05."""
+    settings.MEDIA_ROOT = tmp_path
+    criteria_set = one_rule_set("attested_only", {"subject": "Không có sản xuất trái phép chất ma túy"})
+    criterion = criteria_set.criteria.get()
+    criterion.evidence_valid_days = 90
+    criterion.save()
+    attested_on = dt.date(2025, 3, 1)
+    services.create_attestation(
+        user=people.commune_police,
+        area=tree.ta_leng,
+        criterion=criterion,
+        document=SimpleUploadedFile("xac-nhan.pdf", b"%PDF-1.4 thu", content_type="application/pdf"),
+        officer_name="Trần Văn Cán Bộ",
+        attested_on=attested_on,
+    )
+    as_of = attested_on + dt.timedelta(days=days_after)
+    result = services.score_area(area=tree.ta_leng, as_of=as_of, criteria_set=criteria_set).results[0]
+    assert result.status == expected
+    assert result.evidence.valid_until_date == dt.date(2025, 5, 30)
+    assert result.evidence.expired is (expected == EVIDENCE)
+
+
+def test_an_attestation_of_a_criterion_without_a_validity_never_expires(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    criteria_set = one_rule_set("attested_only", {"subject": "Nội dung"})
+    services.create_attestation(
+        user=people.commune_police,
+        area=tree.ta_leng,
+        criterion=criteria_set.criteria.get(),
+        document=SimpleUploadedFile("xac-nhan.pdf", b"%PDF-1.4 thu", content_type="application/pdf"),
+        officer_name="Trần Văn Cán Bộ",
+        attested_on=dt.date(2020, 1, 1),
+    )
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set).results[0]
+    assert result.status == MET
+    assert result.evidence.valid_until is None and not result.evidence.expired
+
+
 # ---------------------------------------------------------------- commitments and boards
 
 
