@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from subjects.models import PointKind
 
@@ -24,6 +23,40 @@ class ScoringContext:
         return self.proposal_date or self.as_of
 
 
+# A window with no lower bound: everything on or before the as-of date counts.
+FROM_THE_START = dt.date.min
+
+
+@dataclass
+class FactPlan:
+    """Which facts a batch gathers and how far back the windowed ones look. Each rule widens it
+    through its planning hook (`criteria.rules.plan_facts`), so the service knows no rule by name."""
+
+    needs: set[str] = field(default_factory=set)
+    # the window the latest test of each person is read in (None: no rule reads recent tests)
+    tests_since: dt.date | None = None
+    tests_until: dt.date | None = None
+    # the statuses whose holders' last test is read
+    last_test_kinds: set[str] = field(default_factory=set)
+    # the earliest day cultivation and cases are read from (FROM_THE_START: no lower bound)
+    since: dt.date | None = None
+
+    def need(self, *facts: str) -> None:
+        self.needs.update(facts)
+
+    def read_tests(self, since: dt.date, until: dt.date) -> None:
+        """Widen the window of recent tests to cover `since`..`until`."""
+        self.tests_since = since if self.tests_since is None else min(self.tests_since, since)
+        self.tests_until = until if self.tests_until is None else max(self.tests_until, until)
+
+    def read_last_test(self, kinds: Iterable[str]) -> None:
+        self.last_test_kinds.update(kinds)
+
+    def look_back_to(self, day: dt.date) -> None:
+        """Read cultivation and cases from `day` (FROM_THE_START for no lower bound)."""
+        self.since = day if self.since is None else min(self.since, day)
+
+
 @dataclass(slots=True)
 class PersonFacts:
     id: int
@@ -39,8 +72,6 @@ class PersonFacts:
     # (day, result), the result positive if any test of that day was
     latest_test: tuple[dt.date, str] | None = None
     last_test_on: dt.date | None = None
-    # the failing records already made for this person, by reason (see rules._person_failure)
-    failures: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -121,7 +152,8 @@ class VillageRef:
 @dataclass(slots=True)
 class UnitFacts:
     """Everything the rules read about one unit on the as-of date. For a commune, the union of
-    its villages' facts plus its own (commune-level prevention models)."""
+    its villages' facts plus its own (commune-level prevention models). Read-only once gathered:
+    the index of persons by status is built on first use and never rebuilt."""
 
     area_id: int
     area_name: str

@@ -33,7 +33,7 @@ class CriterionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["number", "text", "rule", "params"]
+        fields = ["number", "text", "rule", "params", "evidence_valid_days"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
     def __init__(self, *args, **kwargs):

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -120,6 +120,14 @@ class Criterion(models.Model):
         blank=True,
         help_text='Tham số của quy tắc, dạng JSON, ví dụ {"min_residence_months": 3}.',
     )
+    evidence_valid_days = models.PositiveIntegerField(
+        "thời hạn giá trị của minh chứng (ngày)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "Thời hạn giá trị của minh chứng phải từ 01 ngày trở lên.")],
+        help_text="Minh chứng của tiêu chí này có giá trị trong số ngày này, tính từ ngày tiếp theo ngày "
+        "xác nhận; hết thời hạn, tiêu chí lại cần minh chứng mới. Bỏ trống: minh chứng không hết hạn.",
+    )
 
     class Meta:
         verbose_name = "tiêu chí"
@@ -130,7 +138,12 @@ class Criterion(models.Model):
                 fields=["criteria_set", "number"],
                 name="criterion_unique_number_in_set",
                 violation_error_message="Bộ tiêu chí đã có tiêu chí mang số thứ tự này.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_valid_days__isnull=True) | Q(evidence_valid_days__gte=1),
+                name="criterion_evidence_valid_days_positive_check",
+                violation_error_message="Thời hạn giá trị của minh chứng phải từ 01 ngày trở lên.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +156,13 @@ class Criterion(models.Model):
             self.params = rules.validate_params(self.rule, self.params)
         except ValidationError as exc:
             raise ValidationError({"params": exc.messages}) from exc
+
+    def evidence_valid_until(self, attested_on: dt.date) -> dt.date | None:
+        """The last day an attestation of `attested_on` satisfies this criterion (None: no expiry).
+        A period in days runs from the day after the event (Bộ luật Dân sự 2015, Điều 147)."""
+        if self.evidence_valid_days is None:
+            return None
+        return attested_on + dt.timedelta(days=self.evidence_valid_days)
 
 
 class EvidenceQuerySet(JurisdictionQuerySet):

@@ -3,7 +3,12 @@
 A rule receives the facts of one unit, already gathered for the whole batch by
 `criteria.selectors.gather_facts` (a few set-based queries), the scoring context (as-of date,
 proposal date) and its parameters, and returns an `Outcome`: a status, the figures behind it and
-the records that make it fail. It never queries the database.
+the records that make it fail. It never queries the database and never writes into the facts,
+which every criterion of every unit of the batch shares.
+
+Each rule also declares what it reads: the kinds of facts (`needs`) and, for a rule that looks
+back over a window, a planning hook that widens the batch's `FactPlan` from its parameters. A new
+rule is written here and nowhere else.
 
 Each rule declares its parameters (`ParamSpec`), so that a criterion's parameters are validated
 with a clear Vietnamese message in the admin, and a third province's criteria are these rules
@@ -34,7 +39,7 @@ from subjects.models import (
     TreatmentKind,
 )
 
-from .facts import PersonFacts, ScoringContext, UnitFacts
+from .facts import FROM_THE_START, FactPlan, PersonFacts, ScoringContext, UnitFacts
 from .scoring import FailingRecord, Outcome, Status
 
 # ---------------------------------------------------------------- dates
@@ -55,6 +60,12 @@ def has_lasted(since: dt.date | None, as_of: dt.date, *, days: int = 0, months: 
     if months:
         return add_months(since, months) <= as_of
     return since + dt.timedelta(days=days) <= as_of
+
+
+def has_lasted_over(since: dt.date | None, as_of: dt.date, *, months: int) -> bool:
+    """Whether something begun on `since` has lasted strictly more than `months` months on
+    `as_of` ("trên 12 tháng": begun on 30/06/2024, not yet on 30/06/2025, from 01/07/2025)."""
+    return since is not None and add_months(since, months) < as_of
 
 
 # ---------------------------------------------------------------- parameters
@@ -90,6 +101,8 @@ class ParamSpec:
 
 
 RuleFunction = Callable[[UnitFacts, ScoringContext, dict[str, Any]], Outcome]
+# Widens the batch's plan with what the rule reads beyond its `needs`, given its parameters.
+PlanHook = Callable[[dict[str, Any], ScoringContext, FactPlan], None]
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,10 @@ class Rule:
     one_of: tuple[tuple[str, ...], ...] = ()
     # Which facts the rule reads, so a batch gathers only what its criteria need.
     needs: frozenset[str] = frozenset()
+    plan: PlanHook | None = None
+    # Pairs of parameters of which at most one may be given (a window: a start day or a number of
+    # days; neither, no window, as where the plan's text states none).
+    at_most_one: tuple[tuple[str, ...], ...] = ()
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -114,9 +131,11 @@ def rule(
     params: dict[str, ParamSpec] | None = None,
     one_of: tuple[tuple[str, ...], ...] = (),
     needs: Iterable[str] = (),
+    plan: PlanHook | None = None,
+    at_most_one: tuple[tuple[str, ...], ...] = (),
 ) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
-        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs))
+        REGISTRY[key] = Rule(key, label, function, params or {}, one_of, frozenset(needs), plan, at_most_one)
         return function
 
     return register
@@ -164,6 +183,11 @@ def validate_params(rule_key: str, params: Any, *, path: str = "") -> dict[str, 
         if len(given) != 1:
             names = " hoặc ".join(f"“{name}”" for name in group)
             errors.append(f"Quy tắc “{spec.label}”{where} cần đúng một trong các tham số {names}.")
+    for group in spec.at_most_one:
+        given = [name for name in group if name in params and params[name] is not None]
+        if len(given) > 1:
+            names = " hoặc ".join(f"“{name}”" for name in group)
+            errors.append(f"Quy tắc “{spec.label}”{where} chỉ nhận một trong các tham số {names}.")
     if errors:
         raise ValidationError(errors)
     return clean
@@ -221,15 +245,12 @@ def _check_value(name: str, param: ParamSpec, value: Any, path: str) -> Any:
     raise wrong
 
 
-def rule_needs(rule_key: str, params: dict[str, Any]) -> set[str]:
-    """The facts a criterion reads (its parts' facts for a combined criterion)."""
-    if rule_key == "all_of":
-        needs: set[str] = set()
-        for part in params.get("parts", []):
-            needs |= rule_needs(part["rule"], part.get("params", {}))
-        return needs
-    spec = REGISTRY.get(rule_key)
-    return set(spec.needs) if spec else set()
+def plan_facts(rule_key: str, params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    """Widen `plan` with what a criterion of `rule_key` with (validated) `params` reads."""
+    spec = REGISTRY[rule_key]
+    plan.need(*spec.needs)
+    if spec.plan is not None:
+        spec.plan(params, context, plan)
 
 
 def evaluate(rule_key: str, facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
@@ -257,7 +278,8 @@ def _kinds_label(kinds: Iterable[str], choices: tuple[tuple[str, str], ...]) -> 
     return _joined_labels(tuple(kinds), choices)
 
 
-ALL_FILE_KINDS = frozenset(FileKind.values)
+# A management file of any kind; the file proposing a treatment measure is not one.
+MANAGEMENT_FILE_KINDS = frozenset(FileKind.values) - {FileKind.TREATMENT}
 ALL_TREATMENT_KINDS = frozenset(TreatmentKind.values)
 BOARD_LABELS = dict(BoardKind.choices)
 
@@ -279,14 +301,7 @@ def failing(model: str, pk: int, label: str, reason: str) -> FailingRecord:
 
 
 def _person_failure(person: PersonFacts, reason: str) -> FailingRecord:
-    # A person failing for the same reason in a village and in its commune (or under two criteria)
-    # is one record: batches list tens of thousands of them.
-    record = person.failures.get(reason) if person.failures is not None else None
-    if record is None:
-        if person.failures is None:
-            person.failures = {}
-        record = person.failures[reason] = FailingRecord("person", person.id, person.name, reason)
-    return record
+    return FailingRecord("person", person.id, person.name, reason)
 
 
 def _share(done: int, total: int, what: str) -> str:
@@ -343,6 +358,28 @@ def no_active_groups(facts: UnitFacts, context: ScoringContext, params: dict[str
 
 
 @rule(
+    "no_persons_holding",
+    "Không có người thuộc các diện trên địa bàn",
+    params={
+        "status_kinds": ParamSpec(
+            "Diện đối tượng không được có", "choices", required=True, choices=STATUS_CHOICES
+        ),
+    },
+    needs={"persons"},
+)
+def no_persons_holding(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
+    """Met when no person of the unit holds one of the statuses on the as-of date (Lai Châu 1: no
+    "đối tượng bán lẻ trái phép chất ma túy", a person, besides the places)."""
+    kinds = params["status_kinds"]
+    who = _kinds_label(kinds, STATUS_CHOICES)
+    failures = [
+        _person_failure(p, _kinds_label([k for k in kinds if k in p.statuses], STATUS_CHOICES))
+        for p in _people(facts, kinds)
+    ]
+    return Outcome(_met_if(failures), f"{len(failures)} {who}", failures)
+
+
+@rule(
     "no_resident_offenders",
     "Không có đối tượng phạm tội về ma túy cư trú từ N ngày / N tháng",
     params={
@@ -379,7 +416,9 @@ def no_resident_offenders(facts: UnitFacts, context: ScoringContext, params: dic
     "100% người thuộc các diện có hồ sơ quản lý",
     params={
         "status_kinds": ParamSpec("Diện đối tượng", "choices", required=True, choices=STATUS_CHOICES),
-        "file_kinds": ParamSpec("Loại hồ sơ được tính (bỏ trống: mọi loại)", "choices", choices=FILE_CHOICES),
+        "file_kinds": ParamSpec(
+            "Loại hồ sơ được tính (bỏ trống: mọi loại hồ sơ quản lý)", "choices", choices=FILE_CHOICES
+        ),
         "presence": ParamSpec(
             "Chỉ tính người có tình trạng (bỏ trống: mọi tình trạng)", "choices", choices=PRESENCE_CHOICES
         ),
@@ -390,7 +429,7 @@ def people_filed(facts: UnitFacts, context: ScoringContext, params: dict[str, An
     """Met when every person holding one of the statuses on the as-of date (and, if given, with
     the listed presence) has a management file open on that date, of the listed kinds."""
     people = _people(facts, params["status_kinds"], params.get("presence"))
-    file_kinds = set(params.get("file_kinds") or ALL_FILE_KINDS)
+    file_kinds = set(params.get("file_kinds") or MANAGEMENT_FILE_KINDS)
     failures = [
         _person_failure(p, "chưa có hồ sơ quản lý") for p in people if file_kinds.isdisjoint(p.file_kinds)
     ]
@@ -419,25 +458,37 @@ def people_filed(facts: UnitFacts, context: ScoringContext, params: dict[str, An
             "choices",
             choices=TREATMENT_CHOICES,
         ),
+        "proposal_file_kinds": ParamSpec(
+            "Cũng tính người đã được lập hồ sơ loại này (bỏ trống: chỉ tính người đang cai nghiện, điều trị)",
+            "choices",
+            choices=FILE_CHOICES,
+        ),
     },
     needs={"persons", "treatments"},
+    plan=lambda params, context, plan: plan.need("files") if params.get("proposal_file_kinds") else None,
 )
 def people_in_treatment(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when every such person has a treatment episode (of the listed kinds) running on the
-    as-of date."""
+    as-of date, or, when `proposal_file_kinds` is given, a file of those kinds open on that date
+    (Lai Châu 3 "được lập hồ sơ áp dụng các hình thức cai nghiện": the file proposing the measure
+    is being prepared)."""
     people = _people(facts, params["status_kinds"], params.get("presence"))
     kinds = set(params.get("treatment_kinds") or ALL_TREATMENT_KINDS)
+    proposals = set(params.get("proposal_file_kinds") or ())
     if kinds >= ALL_TREATMENT_KINDS:
         untreated = [p for p in people if not p.treatments]
     else:
         untreated = [p for p in people if kinds.isdisjoint(t.kind for t in p.treatments)]
+    if proposals:
+        untreated = [p for p in untreated if proposals.isdisjoint(p.file_kinds)]
     failures = [_person_failure(p, "chưa áp dụng hình thức cai nghiện, điều trị") for p in untreated]
     who = _kinds_label(params["status_kinds"], STATUS_CHOICES)
     if params.get("presence"):
         who += " (" + _kinds_label(params["presence"], PRESENCE_CHOICES) + ")"
+    what = "đang cai nghiện, điều trị" + (" hoặc đã được lập hồ sơ áp dụng" if proposals else "")
     return Outcome(
         _met_if(failures),
-        _share(len(people) - len(failures), len(people), f"{who} đang cai nghiện, điều trị"),
+        _share(len(people) - len(failures), len(people), f"{who} {what}"),
         failures,
     )
 
@@ -445,16 +496,22 @@ def people_in_treatment(facts: UnitFacts, context: ScoringContext, params: dict[
 @rule(
     "substitution_compliant",
     "Người điều trị thay thế trên N tháng không sử dụng ma túy khác, chấp hành tốt nội quy",
-    params={"min_months": ParamSpec("Số tháng điều trị", "int", required=True, minimum=0)},
+    params={
+        "min_months": ParamSpec(
+            "Số tháng điều trị (tính người đã điều trị trên số tháng này)", "int", required=True, minimum=0
+        )
+    },
     needs={"substitution"},
 )
 def substitution_compliant(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Among persons of the unit in opioid-substitution treatment on the as-of date that started
-    `min_months` months or more before it: met when each keeps the facility rules and uses no
-    other drug; not met when one is recorded as breaking either; needs evidence when compliance
-    or other-drug use is not recorded."""
+    """Among persons of the unit in opioid-substitution treatment on the as-of date for more than
+    `min_months` months ("trên 12 tháng": not on the day the 12 months are reached): met when each
+    keeps the facility rules and uses no other drug; not met when one is recorded as breaking
+    either; needs evidence when compliance or other-drug use is not recorded."""
     long_term = [
-        t for t in facts.substitution if has_lasted(t.start_date, context.as_of, months=params["min_months"])
+        t
+        for t in facts.substitution
+        if has_lasted_over(t.start_date, context.as_of, months=params["min_months"])
     ]
     failures: list[FailingRecord] = []
     unknown: list[FailingRecord] = []
@@ -476,7 +533,7 @@ def substitution_compliant(facts: UnitFacts, context: ScoringContext, params: di
     figures = _share(
         good,
         len(long_term),
-        f"người điều trị thay thế từ {params['min_months']} tháng chấp hành tốt, không sử dụng ma túy khác",
+        f"người điều trị thay thế trên {params['min_months']} tháng chấp hành tốt, không sử dụng ma túy khác",
     )
     if failures:
         return Outcome(Status.NOT_MET, figures, failures + unknown)
@@ -596,20 +653,28 @@ def prevention_models(facts: UnitFacts, context: ScoringContext, params: dict[st
     return Outcome(Status.NOT_MET, figures, failures)
 
 
+def _plan_window(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    plan.look_back_to(window_start(context.as_of, params))
+
+
 @rule(
     "no_cultivation",
     "Không có trồng cây có chứa chất ma túy",
     params={
-        "since": ParamSpec("Tính từ ngày", "date"),
-        "lookback_days": ParamSpec("Tính trong số ngày trước ngày xét", "int", minimum=1),
+        "since": ParamSpec("Tính từ ngày (bỏ trống cả hai: không giới hạn thời gian)", "date"),
+        "lookback_days": ParamSpec(
+            "Tính trong số ngày trước ngày xét (bỏ trống cả hai: không giới hạn thời gian)", "int", minimum=1
+        ),
         "plants": ParamSpec("Loại cây (bỏ trống: mọi loại)", "choices", choices=tuple(Plant.choices)),
     },
-    one_of=(("since", "lookback_days"),),
+    at_most_one=(("since", "lookback_days"),),
     needs={"cultivation"},
+    plan=_plan_window,
 )
 def no_cultivation(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when no cultivation was found in the unit from the start date (`since`, or
-    `lookback_days` before the as-of date) up to the as-of date, both days included."""
+    """Met when no cultivation was found in the unit up to the as-of date: from the start date
+    (`since`, or `lookback_days` before the as-of date) when the criterion states one, both days
+    included; ever, when it states none."""
     start = window_start(context.as_of, params)
     plants = set(params.get("plants") or [])
     failures = [
@@ -618,14 +683,22 @@ def no_cultivation(facts: UnitFacts, context: ScoringContext, params: dict[str, 
         if start <= c.found_on <= context.as_of and (not plants or c.plant in plants)
     ]
     return Outcome(
-        _met_if(failures), f"{len(failures)} vụ trồng cây có chứa chất ma túy từ {start:%d/%m/%Y}", failures
+        _met_if(failures), f"{len(failures)} vụ trồng cây có chứa chất ma túy{_from(start)}", failures
     )
 
 
 def window_start(as_of: dt.date, params: dict[str, Any]) -> dt.date:
+    """The first day a windowed rule looks at: `since`, or `lookback_days` before the as-of date;
+    FROM_THE_START when the criterion states no window."""
     if params.get("since"):
         return dt.date.fromisoformat(params["since"])
-    return as_of - dt.timedelta(days=params.get("lookback_days") or 0)
+    if params.get("lookback_days"):
+        return as_of - dt.timedelta(days=params["lookback_days"])
+    return FROM_THE_START
+
+
+def _from(start: dt.date) -> str:
+    return "" if start == FROM_THE_START else f" từ {start:%d/%m/%Y}"
 
 
 @rule(
@@ -652,6 +725,11 @@ def fewer_addicts_than(facts: UnitFacts, context: ScoringContext, params: dict[s
     )
 
 
+def _plan_recent_tests(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    reference = context.reference_date
+    plan.read_tests(reference - dt.timedelta(days=params["within_days"]), reference)
+
+
 @rule(
     "tested_within_days",
     "Có kết quả xét nghiệm (âm tính) trong N ngày trước ngày đề nghị",
@@ -664,6 +742,7 @@ def fewer_addicts_than(facts: UnitFacts, context: ScoringContext, params: dict[s
         ),
     },
     needs={"persons", "recent_tests"},
+    plan=_plan_recent_tests,
 )
 def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Met when every such person was tested between `within_days` days before the proposal date
@@ -694,17 +773,20 @@ def tested_within_days(facts: UnitFacts, context: ScoringContext, params: dict[s
 
 @rule(
     "suspected_tested",
-    "100% người có căn cứ nghi sử dụng được lập danh sách và xét nghiệm",
+    "100% người thuộc diện (mặc định: có căn cứ nghi sử dụng) được xét nghiệm kể từ ngày được ghi nhận",
     params={
         "status_kinds": ParamSpec(
             "Diện đối tượng", "choices", default=[StatusKind.SUSPECTED.value], choices=STATUS_CHOICES
         ),
     },
     needs={"persons", "last_test"},
+    plan=lambda params, context, plan: plan.read_last_test(params["status_kinds"]),
 )
 def suspected_tested(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when every person suspected on the as-of date was tested on or after the day the
-    suspicion was recorded (and not after the as-of date)."""
+    """Met when every person holding one of the statuses on the as-of date (by default: suspected
+    of use) was tested on or after the day that status was recorded (and not after the as-of
+    date). For post-rehab persons "định kỳ, đột xuất phải được xét nghiệm" states no period: this
+    is what the registers can check without inventing one."""
     kinds = params["status_kinds"]
     people = _people(facts, kinds)
     failures = []
@@ -714,7 +796,11 @@ def suspected_tested(facts: UnitFacts, context: ScoringContext, params: dict[str
             failures.append(_person_failure(p, f"chưa xét nghiệm từ ngày {since:%d/%m/%Y}"))
     return Outcome(
         _met_if(failures),
-        _share(len(people) - len(failures), len(people), "người có căn cứ nghi sử dụng đã xét nghiệm"),
+        _share(
+            len(people) - len(failures),
+            len(people),
+            f"{_kinds_label(kinds, STATUS_CHOICES)} đã xét nghiệm kể từ ngày được ghi nhận",
+        ),
         failures,
     )
 
@@ -766,15 +852,19 @@ def below_baseline(facts: UnitFacts, context: ScoringContext, params: dict[str, 
             default=[StatusKind.ADDICT.value, StatusKind.USER.value, StatusKind.PSYCHOSIS.value],
             choices=STATUS_CHOICES,
         ),
-        "since": ParamSpec("Tính từ ngày", "date"),
-        "lookback_days": ParamSpec("Tính trong số ngày trước ngày xét", "int", minimum=1),
+        "since": ParamSpec("Tính từ ngày (bỏ trống cả hai: không giới hạn thời gian)", "date"),
+        "lookback_days": ParamSpec(
+            "Tính trong số ngày trước ngày xét (bỏ trống cả hai: không giới hạn thời gian)", "int", minimum=1
+        ),
     },
-    one_of=(("since", "lookback_days"),),
+    at_most_one=(("since", "lookback_days"),),
     needs={"cases"},
+    plan=_plan_window,
 )
 def no_serious_case_by_users(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
-    """Met when no case of the listed severities occurred between the start date and the as-of
-    date involving a resident of the unit who held one of the statuses on the day of the case."""
+    """Met when no case of the listed severities occurred up to the as-of date (from the start
+    date when the criterion states one) involving a resident of the unit who held one of the
+    statuses on the day of the case."""
     start = window_start(context.as_of, params)
     severities, kinds = set(params["severities"]), set(params["status_kinds"])
     failures: dict[int, FailingRecord] = {}
@@ -789,7 +879,7 @@ def no_serious_case_by_users(facts: UnitFacts, context: ScoringContext, params: 
             )
     return Outcome(
         _met_if(list(failures.values())),
-        f"{len(failures)} vụ việc, vụ án nghiêm trọng",
+        f"{len(failures)} vụ việc, vụ án nghiêm trọng{_from(start)}",
         list(failures.values()),
     )
 
@@ -804,12 +894,18 @@ def attested_only(facts: UnitFacts, context: ScoringContext, params: dict[str, A
     return Outcome(Status.NEEDS_EVIDENCE, f"Cần minh chứng: {params['subject']}", [])
 
 
+def _plan_parts(params: dict[str, Any], context: ScoringContext, plan: FactPlan) -> None:
+    for part in params["parts"]:
+        plan_facts(part["rule"], part["params"], context, plan)
+
+
 @rule(
     "all_of",
     "Kết hợp nhiều quy tắc (tất cả phải đạt)",
     params={
         "parts": ParamSpec('Các quy tắc thành phần: [{"rule": …, "params": {…}}]', "parts", required=True)
     },
+    plan=_plan_parts,
 )
 def all_of(facts: UnitFacts, context: ScoringContext, params: dict[str, Any]) -> Outcome:
     """Not met if any part is not met; else needs evidence if any part does; else met. Figures and

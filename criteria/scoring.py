@@ -17,9 +17,17 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 class Status(models.TextChoices):
+    """A criterion's result, and (MET / NOT_MET) a unit's overall verdict. Every label of a status
+    shown anywhere, pages, documents or workbooks, comes from here."""
+
     MET = "met", "Đạt"
     NOT_MET = "not_met", "Chưa đạt"
     NEEDS_EVIDENCE = "needs_evidence", "Cần minh chứng"
+
+    @property
+    def short_label(self) -> str:
+        """The label in a narrow table cell."""
+        return "Cần MC" if self is Status.NEEDS_EVIDENCE else self.label
 
 
 @dataclass(slots=True)
@@ -84,10 +92,18 @@ class EvidenceInfo:
     attested_on: str  # ISO date
     note: str = ""
     document_name: str = ""
+    # the last day it satisfies the criterion (ISO date; None: no expiry), and whether that day
+    # had passed on the scorecard's as-of date: an expired attestation is shown but settles nothing
+    valid_until: str | None = None
+    expired: bool = False
 
     @property
     def attested_date(self) -> dt.date:
         return dt.date.fromisoformat(self.attested_on)
+
+    @property
+    def valid_until_date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.valid_until) if self.valid_until else None
 
 
 @dataclass
@@ -109,6 +125,10 @@ class CriterionResult:
     def is_met(self) -> bool:
         return self.status == Status.MET
 
+    @property
+    def needs_evidence(self) -> bool:
+        return self.status == Status.NEEDS_EVIDENCE
+
 
 @dataclass
 class Scorecard:
@@ -128,6 +148,10 @@ class Scorecard:
     def passed(self) -> bool:
         """Every criterion met (a unit without an applicable set has not passed)."""
         return bool(self.results) and all(r.status == Status.MET for r in self.results)
+
+    @property
+    def verdict(self) -> Status:
+        return Status.MET if self.passed else Status.NOT_MET
 
     @property
     def met_count(self) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
@@ -37,8 +36,10 @@ from subjects.models import (
 
 from .baselines import baselines_for
 from .facts import (
+    FROM_THE_START,
     CaseFacts,
     CommitmentFacts,
+    FactPlan,
     ModelFacts,
     PersonFacts,
     RecordFacts,
@@ -47,16 +48,6 @@ from .facts import (
     VillageRef,
 )
 from .models import CriteriaSet
-
-
-@dataclass
-class FactPlan:
-    """Which facts a batch needs, and how far back the windowed ones look."""
-
-    needs: set[str] = field(default_factory=set)
-    test_window_days: int = 0
-    last_test_kinds: set[str] = field(default_factory=set)
-    since: dt.date | None = None  # earliest day cultivation or cases are looked at
 
 
 def _running_on(day: dt.date, start: str, end: str, *, end_inclusive: bool) -> Q:
@@ -90,11 +81,9 @@ def villages_of(areas: Sequence[Area], as_of: dt.date) -> dict[int, list[Village
     return result
 
 
-def gather_facts(
-    *, areas: Sequence[Area], as_of: dt.date, plan: FactPlan, proposal_date: dt.date | None = None
-) -> dict[int, UnitFacts]:
-    """The facts of every unit in `areas` on `as_of`: a commune's are the union of its villages'
-    plus its own. Runs one query per kind of fact needed, for the whole batch."""
+def gather_facts(*, areas: Sequence[Area], as_of: dt.date, plan: FactPlan) -> dict[int, UnitFacts]:
+    """The facts of every unit in `areas` on `as_of` that `plan` asks for: a commune's are the union
+    of its villages' plus its own. Runs one query per kind of fact needed, for the whole batch."""
     villages = villages_of(areas, as_of)
     village_ids = sorted({v.id for refs in villages.values() for v in refs})
     by_village: dict[int, UnitFacts] = {vid: UnitFacts(area_id=vid, area_name="") for vid in village_ids}
@@ -107,8 +96,8 @@ def gather_facts(
             by_village[person.village_id].persons.append(person)
         if "files" in needs:
             _add_files(persons, village_ids, as_of)
-        if "recent_tests" in needs:
-            _add_latest_tests(persons, village_ids, proposal_date or as_of, plan.test_window_days)
+        if "recent_tests" in needs and plan.tests_since is not None and plan.tests_until is not None:
+            _add_latest_tests(persons, village_ids, plan.tests_since, plan.tests_until)
         if "last_test" in needs and plan.last_test_kinds:
             _add_last_tests(persons, village_ids, as_of, plan.last_test_kinds)
     if village_ids and needs & {"treatments", "substitution"}:
@@ -228,16 +217,16 @@ def _treatments(village_ids: list[int], as_of: dt.date) -> list[TreatmentFacts]:
 
 
 def _add_latest_tests(
-    persons: dict[int, PersonFacts], village_ids: list[int], reference: dt.date, window_days: int
+    persons: dict[int, PersonFacts], village_ids: list[int], since: dt.date, until: dt.date
 ) -> None:
-    """Each person's latest test in the `window_days` days up to `reference`, aggregated per
-    person by the database: a rule with a narrower window needs only that test (it is in the
-    narrower window, or no test is)."""
+    """Each person's latest test from `since` to `until`, aggregated per person by the database:
+    a rule with a narrower window ending on `until` needs only that test (it is in the narrower
+    window, or no test is)."""
     rows = (
         DrugTest.objects.filter(
             person__village_id__in=id_subquery(village_ids),
-            tested_on__gte=reference - dt.timedelta(days=window_days),
-            tested_on__lte=reference,
+            tested_on__gte=since,
+            tested_on__lte=until,
         )
         .order_by()
         .values("person_id")
@@ -298,7 +287,7 @@ def _cultivation(village_ids: list[int], as_of: dt.date, since: dt.date | None) 
     queryset = CultivationIncident.objects.filter(
         village_id__in=id_subquery(village_ids), found_on__lte=as_of
     )
-    if since is not None:
+    if since is not None and since > FROM_THE_START:
         queryset = queryset.filter(found_on__gte=since)
     plants = dict(Plant.choices)
     rows = queryset.order_by("found_on").values_list("pk", "village_id", "plant", "season", "found_on")
@@ -328,7 +317,7 @@ def _cases(village_ids: list[int], as_of: dt.date, since: dt.date | None) -> lis
         )
         .order_by("drugcase__occurred_on", "drugcase_id")
     )
-    if since is not None:
+    if since is not None and since > FROM_THE_START:
         involvements = involvements.filter(drugcase__occurred_on__gte=since)
     rows = involvements.values_list(
         "drugcase_id",

@@ -20,10 +20,10 @@ from programmes.models import Programme
 from programmes.selectors import governing_programmes, missing_programme_message
 
 from . import rules
-from .facts import ScoringContext
+from .facts import FactPlan, ScoringContext
 from .models import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, CriteriaSet, Criterion, EvidenceAttestation
 from .scoring import CriterionResult, EvidenceInfo, FailingRecord, Scorecard, Status
-from .selectors import FactPlan, gather_facts, id_subquery
+from .selectors import gather_facts, id_subquery
 
 __all__ = [
     "CriterionResult",
@@ -170,11 +170,11 @@ def _score_areas(
 
     context = ScoringContext(as_of=as_of, proposal_date=proposal_date)
     params_of = {c.id: rules.validate_params(c.rule, c.params) for c in used_criteria}
-    plan = _plan(used_criteria, params_of, as_of)
+    plan = FactPlan()
+    for criterion in used_criteria:
+        rules.plan_facts(criterion.rule, params_of[criterion.id], context, plan)
     to_score = [a for a in scored if set_of.get(a.pk) is not None]
-    facts = (
-        gather_facts(areas=to_score, as_of=as_of, plan=plan, proposal_date=proposal_date) if to_score else {}
-    )
+    facts = gather_facts(areas=to_score, as_of=as_of, plan=plan) if to_score else {}
     attestations = _attestations(to_score, used_criteria, as_of)
 
     cards: dict[int, Scorecard] = {}
@@ -228,10 +228,11 @@ def _result(
         criterion_id=criterion.pk,
     )
     # An attestation settles only what the registers could not decide; it never overrides a
-    # record that makes the criterion fail.
+    # record that makes the criterion fail. Past the validity the criterion sets, it is shown as
+    # expired and settles nothing.
     if outcome.status == Status.NEEDS_EVIDENCE and attestation is not None:
-        result.status = Status.MET.value
-        result.failing = []
+        valid_until = criterion.evidence_valid_until(attestation.attested_on)
+        expired = valid_until is not None and valid_until < context.as_of
         result.evidence = EvidenceInfo(
             attestation_id=attestation.pk,
             officer=attestation.officer_name
@@ -239,33 +240,13 @@ def _result(
             attested_on=attestation.attested_on.isoformat(),
             note=attestation.note,
             document_name=attestation.document.name.rsplit("/", 1)[-1],
+            valid_until=valid_until.isoformat() if valid_until else None,
+            expired=expired,
         )
+        if not expired:
+            result.status = Status.MET.value
+            result.failing = []
     return result
-
-
-def _plan(criteria: Sequence[Criterion], params_of: dict[int, dict[str, Any]], as_of: dt.date) -> FactPlan:
-    """What the criteria need gathered: the union of their rules' facts, the widest test window,
-    the statuses whose last test is looked at, the earliest day cultivation and cases are read."""
-    plan = FactPlan()
-    starts: list[dt.date] = []
-
-    def visit(rule_key: str, params: dict[str, Any]) -> None:
-        if rule_key == "all_of":
-            for part in params.get("parts", []):
-                visit(part["rule"], part["params"])
-            return
-        plan.needs |= rules.rule_needs(rule_key, params)
-        if rule_key == "tested_within_days":
-            plan.test_window_days = max(plan.test_window_days, params["within_days"])
-        if rule_key == "suspected_tested":
-            plan.last_test_kinds |= set(params["status_kinds"])
-        if rule_key in ("no_cultivation", "no_serious_case_by_users"):
-            starts.append(rules.window_start(as_of, params))
-
-    for criterion in criteria:
-        visit(criterion.rule, params_of[criterion.id])
-    plan.since = min(starts) if starts else None
-    return plan
 
 
 def _attestations(

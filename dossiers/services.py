@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from areas.jurisdiction import area_is_visible
 from areas.models import Area, Body, Level, Role
-from criteria.services import score_area, score_areas
+from criteria.services import Status, score_area, score_areas
 from programmes.models import Phase
 from programmes.selectors import governing_programme, missing_programme_message, route_for
 
@@ -51,8 +51,6 @@ from .route import (
     applies,
 )
 from .uploads import removed_if_rolled_back, save_file, validate_upload
-
-MET = "met"
 
 
 class MoveRefused(Exception):
@@ -217,7 +215,7 @@ def move(
             effect(dossier=dossier, event=event, user=user, day=day, **extra)
         frozen = FREEZES_SCORECARD.get(move)
         if frozen:
-            event.scorecard = _score(dossier, day)
+            event.scorecard = _score(dossier, day, proposing=frozen == "submission")
             setattr(dossier, f"{frozen}_scorecard", event.scorecard)
         event.save()
         for kind, upload in files:
@@ -256,19 +254,36 @@ def criteria_set_of(dossier: Dossier) -> Any:
     return CriteriaSet.objects.filter(pk=set_id).prefetch_related("criteria").first() if set_id else None
 
 
-def _score(dossier: Dossier, day: dt.date) -> dict:
-    card = score_area(area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier), proposal_date=day)
+def proposal_date(dossier: Dossier) -> dt.date | None:
+    """The day the dossier was last proposed (submitted or resubmitted), frozen with its submission
+    scorecard: windows such as "a negative test within 30 days before the proposal" count back
+    from it however long the appraisal takes."""
+    frozen = (dossier.submission_scorecard or {}).get("proposal_date")
+    return dt.date.fromisoformat(frozen) if frozen else None
+
+
+def _score(dossier: Dossier, day: dt.date, *, proposing: bool) -> dict:
+    """The scorecard frozen by a move on `day`, with the dossier's own programme's set; a
+    submission is a new proposal, an appraisal counts back from the last one."""
+    proposal = day if proposing else proposal_date(dossier)
+    card = score_area(
+        area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier), proposal_date=proposal
+    )
     card.programme_name = f"{dossier.programme} của {dossier.programme.issuing_body}"
     return card.to_dict()
 
 
 def current_results(dossier: Dossier, day: dt.date | None = None) -> list[dict]:
     """The unit's criteria scored on `day` (today by default) with the dossier's own programme's
-    set, as plain values (what the appraiser checks)."""
+    set and against its proposal date, as plain values (what the appraiser checks)."""
     day = day or timezone.localdate()
-    return score_area(area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier)).to_dict()[
-        "results"
-    ]
+    card = score_area(
+        area=dossier.area,
+        as_of=day,
+        criteria_set=criteria_set_of(dossier),
+        proposal_date=proposal_date(dossier),
+    )
+    return card.to_dict()["results"]
 
 
 def _check_appraisal_passes(
@@ -278,7 +293,7 @@ def _check_appraisal_passes(
     or by the appraiser's reasoned finding."""
     results = current_results(dossier, day)
     findings = {f.number: f.status for f in dossier.findings.all()}
-    failing = [str(r["number"]) for r in results if findings.get(r["number"], r["status"]) != MET]
+    failing = [str(r["number"]) for r in results if findings.get(r["number"], r["status"]) != Status.MET]
     if failing:
         raise MoveRefused(
             f"Tiêu chí số {', '.join(failing)} chưa đạt theo kết quả thẩm định; không thể kết luận đạt."
@@ -576,7 +591,7 @@ def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
             broken = "; ".join(
                 f"Tiêu chí {r['number']}: {r.get('figures') or r['text']}"
                 for r in data["results"]
-                if r["status"] != MET
+                if r["status"] != Status.MET
             )
             alert = WatchAlert.objects.create(
                 dossier=dossier, detected_on=as_of, broken=broken, scorecard=data

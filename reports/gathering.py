@@ -18,8 +18,6 @@ from . import selectors
 from .models import ReportRequest
 from .periods import Period, report_subject
 
-STATUS_SHORT = {"met": "Đạt", "not_met": "Chưa đạt", "needs_evidence": "Cần minh chứng"}
-
 
 def _date(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None

@@ -12,13 +12,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from areas.models import Level, Role, User
+from criteria.scoring import Status
 from dossiers import documents
 from programmes.models import TargetLevel
 
 from .models import ReportRequest
 from .selectors import vn_number
 
-STATUS_CELL = {"met": "Đạt", "not_met": "Chưa đạt", "needs_evidence": "Cần MC"}
 LEVEL_WORD = {TargetLevel.VILLAGE: "thôn, bản", TargetLevel.COMMUNE: "xã, thị trấn"}
 
 
@@ -59,18 +59,23 @@ def _recipients(report: ReportRequest) -> list[str]:
     return lines
 
 
+def _status_cell(value: str | None) -> str:
+    return Status(value).short_label if value else ""
+
+
 def _criteria_row(row: dict[str, Any]) -> dict[str, Any]:
     """One unit of the appendix: its result and the numbers of the criteria it does not meet.
     Four cells a row keep a 1,000-unit appendix within the time a report may take to render; the
     .xlsx has one column per criterion."""
-    failing = ", ".join(n for n, status in row["statuses"].items() if status == "not_met")
-    evidence = ", ".join(n for n, status in row["statuses"].items() if status == "needs_evidence")
+    failing = ", ".join(n for n, status in row["statuses"].items() if status == Status.NOT_MET)
+    evidence = ", ".join(n for n, status in row["statuses"].items() if status == Status.NEEDS_EVIDENCE)
     if evidence:
         failing = f"{failing}; cần minh chứng: {evidence}" if failing else f"cần minh chứng: {evidence}"
     if not row["total"]:
         result = "Chưa có bộ tiêu chí"
     else:
-        result = f"{'Đạt' if row['passed'] else 'Chưa đạt'} ({row['met']}/{row['total']})"
+        verdict = Status.MET if row["passed"] else Status.NOT_MET
+        result = f"{verdict.label} ({row['met']}/{row['total']})"
     return {
         "name": row["name"],
         "is_commune": row["level"] == Level.COMMUNE,
@@ -287,7 +292,7 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
                 r["name"],
                 "Thôn, bản" if r["level"] == Level.VILLAGE else "Xã",
                 r["commune"],
-                *[STATUS_CELL.get(r["statuses"].get(str(n), ""), "") for n in numbers],
+                *[_status_cell(r["statuses"].get(str(n))) for n in numbers],
                 r["met"],
                 r["total"],
                 "Có" if r["passed"] else "Không",

@@ -167,6 +167,7 @@ class StatusKind(models.TextChoices):
     SUSPECTED = "suspected", "Người có căn cứ nghi sử dụng"
     PSYCHOSIS = "psychosis", "Có biểu hiện loạn thần (“ngáo đá”)"
     OFFENDER = "offender", "Đối tượng phạm tội về ma túy"
+    SELLER = "seller", "Đối tượng bán lẻ trái phép chất ma túy"
     RELEASED = "released", "Chấp hành xong án phạt tù về ma túy"
 
 
@@ -212,6 +213,9 @@ class FileKind(models.TextChoices):
     USER = "user", "Người sử dụng trái phép chất ma túy"
     ADDICT = "addict", "Người nghiện ma túy"
     POST_REHAB = "post_rehab", "Người sau cai nghiện"
+    # The file a commune prepares to propose a treatment measure ("lập hồ sơ áp dụng biện pháp cai
+    # nghiện"), open from the day it is prepared until the measure is decided.
+    TREATMENT = "treatment", "Đề nghị áp dụng biện pháp cai nghiện"
 
 
 class ManagementFile(Register):

@@ -474,6 +474,8 @@ def _history(g: _Gen, person: dict[str, Any], profile: str) -> tuple[list, list,
     elif profile == "offender":
         start = g.day(start_floor, g.as_of - dt.timedelta(days=20))
         status(StatusKind.OFFENDER, start)
+        if person_id % 4 == 0:  # by id, so the random draws (and the rest of the data) stay as they were
+            status(StatusKind.SELLER, start)
         if rng.random() < 0.3:
             status(StatusKind.USER, g.day(start_floor, start))
         if rng.random() < 0.4:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0003_bodies_for_existing_users'),
-        ('criteria', '0003_bind_shipped_sets'),
+        ('criteria', '0002_seed_criteria_sets'),
     ]
 
     operations = [

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from criteria import baselines, rules, services
@@ -76,6 +77,41 @@ def test_point_in_another_commune_does_not_count(tree, judge):
 
 
 # ---------------------------------------------------------------- groups and offenders
+
+
+# ---------------------------------------------------------------- retail sellers (persons)
+
+
+@pytest.mark.parametrize(
+    ("start_date", "end_date", "expected"),
+    [
+        (AS_OF, None, NOT_MET),
+        (AS_OF + DAY, None, MET),
+        (dt.date(2024, 1, 1), AS_OF, NOT_MET),
+        (dt.date(2024, 1, 1), AS_OF - DAY, MET),
+    ],
+)
+def test_a_retail_seller_is_a_person_holding_the_status_on_the_day(
+    tree, judge, start_date, end_date, expected
+):
+    person = PersonFactory(village=tree.ho_sao, full_name="Thào A Bán")
+    PersonStatusFactory(person=person, kind=sm.StatusKind.SELLER, start_date=start_date, end_date=end_date)
+    result = judge(tree.hoang_then, "no_persons_holding", {"status_kinds": ["seller"]})
+    assert result.status == expected
+    if expected == NOT_MET:
+        assert [(f.label, f.reason) for f in result.failing] == [
+            ("Thào A Bán", "đối tượng bán lẻ trái phép chất ma túy")
+        ]
+
+
+def test_lai_chau_1_fails_on_a_retail_seller_without_any_point(tree):
+    """ "Không có … đối tượng bán lẻ trái phép chất ma túy": the person, not only a retail point."""
+    seller = PersonFactory(village=tree.ta_leng, full_name="Thào A Bán")
+    PersonStatusFactory(person=seller, kind=sm.StatusKind.SELLER, start_date=dt.date(2025, 1, 1))
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(1)
+    assert result.status == NOT_MET
+    assert [f.label for f in result.failing] == ["Thào A Bán"]
+    assert services.score_area(area=tree.ho_sao, as_of=AS_OF).result_for(1).status == MET
 
 
 @pytest.mark.parametrize(
@@ -185,6 +221,44 @@ def test_treatment_holds_through_its_end_day(tree, judge, end_date, expected):
     assert judge(tree.ta_leng, "people_in_treatment", {"presence": ["present"]}).status == expected
 
 
+@pytest.mark.parametrize(
+    ("opened_on", "closed_on", "expected"),
+    [
+        (AS_OF, None, MET),
+        (AS_OF + DAY, None, NOT_MET),
+        (dt.date(2025, 5, 1), AS_OF, NOT_MET),
+        (dt.date(2025, 5, 1), AS_OF + DAY, MET),
+    ],
+)
+def test_a_treatment_proposal_being_prepared_counts_when_the_criterion_says_so(
+    tree, judge, opened_on, closed_on, expected
+):
+    """Lai Châu 3 "được lập hồ sơ áp dụng các hình thức cai nghiện": the file proposing the measure
+    counts from the day it is prepared until it is closed (the measure decided)."""
+    person = addict(tree.ta_leng)
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=opened_on, closed_on=closed_on)
+    params = {"presence": ["present"], "proposal_file_kinds": ["treatment"]}
+    result = judge(tree.ta_leng, "people_in_treatment", params)
+    assert result.status == expected
+    assert result.figures.endswith("đang cai nghiện, điều trị hoặc đã được lập hồ sơ áp dụng")
+    # Without the parameter only a running treatment counts.
+    assert judge(tree.ta_leng, "people_in_treatment", {"presence": ["present"]}).status == NOT_MET
+
+
+def test_lai_chau_3_is_met_by_an_addict_whose_treatment_file_is_being_prepared(tree):
+    person = addict(tree.ta_leng, "Lò Văn Chờ Cai")
+    ManagementFileFactory(person=person, kind=sm.FileKind.ADDICT, opened_on=dt.date(2025, 1, 1))
+    assert services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(3).status == NOT_MET
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=dt.date(2025, 6, 1))
+    assert services.score_area(area=tree.ta_leng, as_of=AS_OF).result_for(3).status == MET
+
+
+def test_a_treatment_proposal_is_not_a_management_file(tree, judge):
+    person = addict(tree.ta_leng)
+    ManagementFileFactory(person=person, kind=sm.FileKind.TREATMENT, opened_on=dt.date(2025, 1, 1))
+    assert judge(tree.ta_leng, "people_filed", {"status_kinds": ["addict"]}).status == NOT_MET
+
+
 def test_treatment_kind_filter(tree, judge):
     person = addict(tree.ta_leng)
     TreatmentFactory(person=person, kind=sm.TreatmentKind.SUBSTITUTION, start_date=dt.date(2025, 1, 1))
@@ -198,11 +272,12 @@ def test_treatment_kind_filter(tree, judge):
 @pytest.mark.parametrize(
     ("start_date", "expected"),
     [
-        (dt.date(2024, 6, 30), NOT_MET),  # exactly 12 months on 30/06/2025: looked at, and breaks the rules
-        (dt.date(2024, 7, 1), MET),  # one day short: not looked at yet
+        (dt.date(2024, 6, 29), NOT_MET),  # 12 months and 1 day on 30/06/2025: looked at, breaks the rules
+        (dt.date(2024, 6, 30), MET),  # exactly 12 months: not "trên 12 tháng" yet
+        (dt.date(2024, 7, 1), MET),  # one day short
     ],
 )
-def test_substitution_looks_at_patients_from_exactly_n_months(tree, judge, start_date, expected):
+def test_substitution_looks_at_patients_treated_over_n_months(tree, judge, start_date, expected):
     person = addict(tree.ta_leng)
     TreatmentFactory(person=person, start_date=start_date, uses_other_drugs=True, complies_with_rules=True)
     result = judge(tree.ta_leng, "substitution_compliant", {"min_months": 12})
@@ -244,6 +319,52 @@ def test_substitution_without_recorded_compliance_needs_evidence_then_an_attesta
     # The attestation is dated 30/06: a score of the day before still needs evidence.
     card = services.score_area(area=tree.ta_leng, as_of=AS_OF - DAY, criteria_set=criteria_set)
     assert card.results[0].status == EVIDENCE
+
+
+@pytest.mark.parametrize(
+    ("days_after", "expected"),
+    [(0, MET), (90, MET), (91, EVIDENCE)],
+)
+def test_an_attestation_satisfies_only_within_the_validity_the_criterion_sets(
+    tree, people, settings, tmp_path, days_after, expected
+):
+    """Valid 90 days: the period runs from the day after the attestation (Bộ luật Dân sự, Điều
+    147), so an attestation of 01/03 still counts on 30/05 and no longer on 31/05."""
+    settings.MEDIA_ROOT = tmp_path
+    criteria_set = one_rule_set("attested_only", {"subject": "Không có sản xuất trái phép chất ma túy"})
+    criterion = criteria_set.criteria.get()
+    criterion.evidence_valid_days = 90
+    criterion.save()
+    attested_on = dt.date(2025, 3, 1)
+    services.create_attestation(
+        user=people.commune_police,
+        area=tree.ta_leng,
+        criterion=criterion,
+        document=SimpleUploadedFile("xac-nhan.pdf", b"%PDF-1.4 thu", content_type="application/pdf"),
+        officer_name="Trần Văn Cán Bộ",
+        attested_on=attested_on,
+    )
+    as_of = attested_on + dt.timedelta(days=days_after)
+    result = services.score_area(area=tree.ta_leng, as_of=as_of, criteria_set=criteria_set).results[0]
+    assert result.status == expected
+    assert result.evidence.valid_until_date == dt.date(2025, 5, 30)
+    assert result.evidence.expired is (expected == EVIDENCE)
+
+
+def test_an_attestation_of_a_criterion_without_a_validity_never_expires(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    criteria_set = one_rule_set("attested_only", {"subject": "Nội dung"})
+    services.create_attestation(
+        user=people.commune_police,
+        area=tree.ta_leng,
+        criterion=criteria_set.criteria.get(),
+        document=SimpleUploadedFile("xac-nhan.pdf", b"%PDF-1.4 thu", content_type="application/pdf"),
+        officer_name="Trần Văn Cán Bộ",
+        attested_on=dt.date(2020, 1, 1),
+    )
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set).results[0]
+    assert result.status == MET
+    assert result.evidence.valid_until is None and not result.evidence.expired
 
 
 # ---------------------------------------------------------------- commitments and boards
@@ -352,6 +473,27 @@ def test_cultivation_within_lookback_days(tree, judge, days_before, expected):
 def test_cultivation_since_a_date(tree, judge, found_on, expected):
     CultivationIncidentFactory(village=tree.ho_sao, found_on=found_on)
     assert judge(tree.hoang_then, "no_cultivation", {"since": "2025-01-01"}).status == expected
+
+
+@pytest.mark.parametrize(
+    ("found_on", "expected"),
+    [(dt.date(2010, 1, 1), NOT_MET), (AS_OF, NOT_MET), (AS_OF + DAY, MET)],
+)
+def test_cultivation_without_a_window_counts_every_incident_up_to_the_day(tree, judge, found_on, expected):
+    """A criterion whose text states no period ("Không để xảy ra tình trạng trồng cây…") gets none."""
+    CultivationIncidentFactory(village=tree.ho_sao, found_on=found_on)
+    result = judge(tree.hoang_then, "no_cultivation", {})
+    assert result.status == expected
+    assert result.figures == f"{0 if expected == MET else 1} vụ trồng cây có chứa chất ma túy"
+
+
+def test_a_window_is_a_start_day_or_a_number_of_days_not_both():
+    with pytest.raises(ValidationError, match="chỉ nhận một trong các tham số"):
+        rules.validate_params("no_cultivation", {"since": "2025-01-01", "lookback_days": 30})
+    assert rules.validate_params("no_serious_case_by_users", {}) == {
+        "severities": ["very_serious", "particularly_serious"],
+        "status_kinds": ["addict", "user", "psychosis"],
+    }
 
 
 def test_cultivation_plant_filter(tree, judge):
@@ -472,6 +614,20 @@ def test_suspected_test_after_the_as_of_day_does_not_count(tree, judge):
     assert judge(tree.ta_leng, "suspected_tested", {}, as_of=AS_OF - DAY).status == NOT_MET
 
 
+@pytest.mark.parametrize(
+    ("tested_on", "expected"), [(dt.date(2025, 2, 1), MET), (dt.date(2025, 1, 31), NOT_MET)]
+)
+def test_post_rehab_person_tested_since_the_rehab_ended(tree, judge, tested_on, expected):
+    """Thanh Hóa 5: "người sau cai nghiện … định kỳ, đột xuất phải được xét nghiệm" states no
+    period: a test since the person became post-rehab is what the registers can check."""
+    person = PersonFactory(village=tree.ta_leng, full_name="Người Sau Cai")
+    PersonStatusFactory(person=person, kind=sm.StatusKind.POST_REHAB, start_date=dt.date(2025, 2, 1))
+    DrugTestFactory(person=person, tested_on=tested_on)
+    result = judge(tree.ta_leng, "suspected_tested", {"status_kinds": ["post_rehab"]})
+    assert result.status == expected
+    assert result.figures.endswith("người sau cai nghiện đã xét nghiệm kể từ ngày được ghi nhận")
+
+
 # ---------------------------------------------------------------- baseline
 
 
@@ -560,6 +716,14 @@ def test_serious_case_lookback(tree, judge, days_before, expected):
     PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT, start_date=dt.date(2020, 1, 1))
     serious_case(tree.ta_leng, person, AS_OF - dt.timedelta(days=days_before))
     assert judge(tree.ta_leng, "no_serious_case_by_users", {"lookback_days": 365}).status == expected
+
+
+@pytest.mark.parametrize(("occurred_on", "expected"), [(dt.date(2015, 6, 1), NOT_MET), (AS_OF + DAY, MET)])
+def test_serious_case_without_a_window_counts_every_case_up_to_the_day(tree, judge, occurred_on, expected):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT, start_date=dt.date(2010, 1, 1))
+    serious_case(tree.ta_leng, person, occurred_on)
+    assert judge(tree.ta_leng, "no_serious_case_by_users", {}).status == expected
 
 
 def test_case_by_a_non_resident_does_not_count(tree, judge):

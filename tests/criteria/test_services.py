@@ -3,8 +3,11 @@ adding a violating record never helps."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -65,6 +68,34 @@ def test_both_seed_sets_ship_with_their_criteria_and_valid_parameters(db):
     assert first.text.startswith(
         "Không để đối tượng (có hộ khẩu thường trú hoặc tạm trú trên địa bàn từ 03 tháng"
     )
+
+
+WINDOWS = ("within_days", "lookback_days", "since")
+
+
+def windows_of(params: dict) -> list[tuple[str, object]]:
+    found = [(name, params[name]) for name in WINDOWS if name in params]
+    for part in params.get("parts", []):
+        found += windows_of(part["params"])
+    return found
+
+
+def test_shipped_criteria_apply_a_window_only_where_their_text_states_one(db):
+    """Thanh Hóa 1 and 2 say "cách thời điểm đề nghị công nhận không quá 30 ngày"; no other text
+    of either set states a period (Lai Châu 8, Thanh Hóa 5, 6 and 7 had invented ones)."""
+    windowed = {
+        (c.criteria_set.name, c.number): windows_of(c.params)
+        for c in Criterion.objects.select_related("criteria_set")
+        if windows_of(c.params)
+    }
+    assert windowed == {
+        (thanh_hoa().name, 1): [("within_days", 30)],
+        (thanh_hoa().name, 2): [("within_days", 30)],
+    }
+    for criterion in thanh_hoa().criteria.filter(number__in=[1, 2]):
+        assert "không quá 30 ngày" in criterion.text
+    post_rehab = thanh_hoa().criteria.get(number=5).params["parts"][1]
+    assert post_rehab == {"rule": "suspected_tested", "params": {"status_kinds": ["post_rehab"]}}
 
 
 def test_the_governing_programme_names_the_set_and_another_provinces_set_never_applies(tree):
@@ -314,6 +345,92 @@ def test_to_dict_round_trips_through_json(tree):
     )
 
 
+# ---------------------------------------------------------------- rules declare what they read
+
+
+@pytest.fixture
+def tested_within_a_week(monkeypatch):
+    """A rule added the way a developer adds one: in the registry only, with its own window."""
+
+    def plan(params, context, fact_plan):
+        fact_plan.read_tests(context.reference_date - dt.timedelta(days=7), context.reference_date)
+
+    def tested_within_week(facts, context, params):
+        earliest = context.reference_date - dt.timedelta(days=7)
+        failures = [
+            rules.failing("person", p.id, p.name, "chưa xét nghiệm trong tuần")
+            for p in facts.holding(["addict"])
+            if p.latest_test is None or p.latest_test[0] < earliest
+        ]
+        return rules.Outcome(Status.NOT_MET if failures else Status.MET, "", failures)
+
+    monkeypatch.setitem(
+        rules.REGISTRY,
+        "tested_within_week",
+        rules.Rule(
+            "tested_within_week",
+            "Xét nghiệm trong tuần",
+            tested_within_week,
+            needs={"persons", "recent_tests"},
+            plan=plan,
+        ),
+    )
+
+
+def test_a_new_rule_declares_its_own_window_and_the_service_gathers_it(tree, tested_within_a_week):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+    DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=6))
+    criteria_set = CriteriaSet.objects.create(
+        name="Bộ thử", legal_basis="KH thử", valid_from=dt.date(2025, 1, 1)
+    )
+    Criterion.objects.create(criteria_set=criteria_set, number=1, text="Thử", rule="tested_within_week")
+    card = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set)
+    assert card.results[0].status == Status.MET
+    card = services.score_area(
+        area=tree.ta_leng, as_of=AS_OF + dt.timedelta(days=2), criteria_set=criteria_set
+    )
+    assert card.results[0].status == Status.NOT_MET
+
+
+def test_a_combined_criterion_plans_the_widest_window_of_its_parts(tree):
+    person = PersonFactory(village=tree.ta_leng)
+    PersonStatusFactory(person=person, kind=sm.StatusKind.ADDICT)
+    DrugTestFactory(person=person, tested_on=AS_OF - dt.timedelta(days=20), result=sm.TestResult.NEGATIVE)
+
+    def part(days):
+        return {"rule": "tested_within_days", "params": {"status_kinds": ["addict"], "within_days": days}}
+
+    criteria_set = CriteriaSet.objects.create(
+        name="Bộ thử", legal_basis="KH thử", valid_from=dt.date(2025, 1, 1)
+    )
+    Criterion.objects.create(
+        criteria_set=criteria_set, number=1, text="Thử", rule="all_of", params={"parts": [part(10), part(30)]}
+    )
+    result = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set).results[0]
+    assert result.status == Status.NOT_MET
+    assert "1/1" in result.figures.split("; ")[1] and "0/1" in result.figures.split("; ")[0]
+
+
+def test_rules_do_not_write_into_the_facts_they_share(tree):
+    facts = UnitFacts(
+        area_id=9,
+        area_name="Xã Thử",
+        villages=[VillageRef(1, "Bản Một")],
+        persons=[
+            PersonFacts(1, 1, "Người Một", "present", dt.date(2000, 1, 1), {"addict": dt.date(2020, 1, 1)}),
+            PersonFacts(2, 1, "Người Hai", "present", dt.date(2000, 1, 1), {"offender": dt.date(2020, 1, 1)}),
+        ],
+    )
+    before = copy.deepcopy(facts.persons)
+    context = ScoringContext(as_of=AS_OF)
+    for criterion in Criterion.objects.all():
+        rules.evaluate(
+            criterion.rule, facts, context, rules.validate_params(criterion.rule, criterion.params)
+        )
+    assert facts.persons == before
+
+
 # ---------------------------------------------------------------- property: violations never help
 
 DAYS = st.dates(min_value=dt.date(2020, 1, 1), max_value=AS_OF)
@@ -401,6 +518,8 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
                 },
             )
         )
+    elif kind == "seller":
+        facts.persons.append(PersonFacts(996, 2, "Bán lẻ", "absent", None, {"seller": dt.date(2025, 6, 1)}))
     elif kind == "offender":
         facts.persons.append(
             PersonFacts(998, 1, "Phạm tội", "present", dt.date(2000, 1, 1), {"offender": dt.date(2020, 1, 1)})
@@ -412,7 +531,7 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
     elif kind == "cultivation":
         facts.cultivation.append(RecordFacts(999, 1, "poppy", "Cây thuốc phiện", AS_OF))
     elif kind == "case":
-        facts.cases.append(CaseFacts(999, 1, "Vụ án", AS_OF, "very_serious", {"addict"}, {1}))
+        facts.cases.append(CaseFacts(999, 1, "Vụ án", AS_OF, "very_serious", {"addict"}, 1))
     elif kind == "breaking_patient":
         facts.substitution.append(
             TreatmentFacts(999, 997, "Điều trị", "substitution", dt.date(2020, 1, 1), False, True, 1)
@@ -423,45 +542,85 @@ def add_violation(facts: UnitFacts, kind: str) -> None:
         facts.models.append(ModelFacts(999, 1, "Mô hình kém", False))
 
 
-SHIPPED = None
+SHIPPED: list[tuple[str, int, str, dict]] = []
 
 
-def shipped_criteria():
-    # The shipped criteria's rules and parameters, read once from the data migration's constants.
-    global SHIPPED
-    if SHIPPED is None:
-        import importlib
-
-        seed = importlib.import_module("criteria.migrations.0002_seed_criteria_sets")
-        SHIPPED = [
-            (rule, rules.validate_params(rule, params))
-            for _, _, rule, params in seed.LAI_CHAU_CRITERIA + seed.THANH_HOA_CRITERIA
-        ]
+def shipped_criteria() -> list[tuple[str, int, str, dict]]:
+    """(set, number, rule, parameters) of every shipped criterion, as the migrations leave them;
+    read once (the examples share one database)."""
+    if not SHIPPED:
+        for criterion in Criterion.objects.select_related("criteria_set").order_by("criteria_set", "number"):
+            set_name = "Lai Châu" if "Lai Châu" in criterion.criteria_set.name else "Thanh Hóa"
+            params = rules.validate_params(criterion.rule, criterion.params)
+            SHIPPED.append((set_name, criterion.number, criterion.rule, params))
     return SHIPPED
 
 
-VIOLATIONS = [
-    "unfiled_untested_addict",
-    "offender",
-    "point",
-    "group",
-    "cultivation",
-    "case",
-    "breaking_patient",
-    "village_without_anything",
-    "ineffective_model",
-]
+# Each violation and the shipped criteria it must break whatever the unit held before. An
+# ineffective model breaks nothing where an effective one is kept: it must only never help.
+VIOLATIONS: dict[str, set[tuple[str, int]]] = {
+    "unfiled_untested_addict": {("Lai Châu", 3), ("Lai Châu", 5), ("Thanh Hóa", 1), ("Thanh Hóa", 2)},
+    "offender": {("Lai Châu", 2)},
+    "seller": {("Lai Châu", 1)},
+    "point": {("Lai Châu", 1), ("Thanh Hóa", 6)},
+    "group": {("Lai Châu", 2), ("Thanh Hóa", 6)},
+    "cultivation": {("Lai Châu", 8), ("Thanh Hóa", 6)},
+    "case": {("Thanh Hóa", 7)},
+    "breaking_patient": {("Lai Châu", 4)},
+    "village_without_anything": {("Lai Châu", 6), ("Thanh Hóa", 8)},
+    "ineffective_model": set(),
+}
+
+
+def statuses(facts: UnitFacts, context: ScoringContext) -> dict[tuple[str, int], str]:
+    return {
+        (set_name, number): rules.evaluate(rule, facts, context, params).status
+        for set_name, number, rule, params in shipped_criteria()
+    }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(facts=unit_facts(), violation=st.sampled_from(VIOLATIONS), proposal=st.one_of(st.none(), DAYS))
-def test_adding_a_violating_record_never_turns_not_met_into_met(facts, violation, proposal):
+@given(facts=unit_facts(), violation=st.sampled_from(sorted(VIOLATIONS)), proposal=st.one_of(st.none(), DAYS))
+def test_adding_a_violating_record_never_helps_and_breaks_what_it_must(facts, violation, proposal):
+    """Each evaluation gets facts built afresh: facts are read-only once gathered (their index of
+    persons by status is built on first use), so the violation goes into a copy made before any
+    rule has read it."""
     context = ScoringContext(as_of=AS_OF, proposal_date=proposal)
-    before = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
-    add_violation(facts, violation)
-    after = [rules.evaluate(rule, facts, context, params).status for rule, params in shipped_criteria()]
-    for old, new in zip(before, after, strict=True):
+    violated = copy.deepcopy(facts)
+    add_violation(violated, violation)
+    before = statuses(copy.deepcopy(facts), context)
+    after = statuses(violated, context)
+    for key, old in before.items():
         if old == Status.NOT_MET:
-            assert new == Status.NOT_MET
-        if new == Status.MET:
-            assert old == Status.MET
+            assert after[key] == Status.NOT_MET, key
+        if after[key] == Status.MET:
+            assert old == Status.MET, key
+    for key in VIOLATIONS[violation]:
+        assert after[key] == Status.NOT_MET, key
+
+
+# ---------------------------------------------------------------- statuses through one enum
+
+# A status value in quotes, not a dictionary key such as a report row's count `row["met"]`.
+STATUS_LITERAL = re.compile(r"""(?<![\w.\[-])["'](met|not_met|needs_evidence)["'](?!\s*[:\]])""")
+
+
+def test_status_values_are_written_only_in_the_status_enum():
+    """Pages, documents and services name a status through `Status` (and its template filter), so
+    that a status and its label have one definition."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [
+        path
+        for pattern in ("*/*.py", "*/*/*.py", "templates/**/*.html")
+        for path in root.glob(pattern)
+        if "migrations" not in path.parts and path.parts[len(root.parts)] not in {"tests", ".venv"}
+    ]
+    assert any(path.name == "_scorecard.html" for path in sources)
+    copies = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        if path != root / "criteria" / "scoring.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if STATUS_LITERAL.search(line)
+    ]
+    assert copies == []

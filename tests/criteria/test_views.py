@@ -356,3 +356,35 @@ def test_pages_run_the_same_queries_at_two_data_sizes(tree, people, login, djang
     grow(tree.hoang_then, 4, 5)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("as_of", "shown", "status"),
+    [
+        ("2025-06-30", "có giá trị đến hết ngày 01/07/2025", "met"),
+        ("2025-07-02", "hết giá trị sau ngày 01/07/2025", "needs_evidence"),
+    ],
+)
+def test_scorecard_shows_until_when_an_attestation_counts(tree, people, login, media, as_of, shown, status):
+    criteria_set = one_rule_set("attested_only", {"subject": "Không có sản xuất trái phép chất ma túy"})
+    criteria_set.jurisdiction, criteria_set.is_active = tree.lai_chau, True
+    tree.programmes.phong_tho.village_criteria_set = criteria_set
+    tree.programmes.phong_tho.save()
+    criteria_set.save()
+    criterion = criteria_set.criteria.get()
+    criterion.evidence_valid_days = 30
+    criterion.save()
+    services.create_attestation(
+        user=people.commune_police,
+        area=tree.ta_leng,
+        criterion=criterion,
+        document=pdf(),
+        officer_name="Trần Văn Cán Bộ",
+        attested_on=dt.date(2025, 6, 1),
+    )
+    response = login(people.commune_police).get(
+        reverse("criteria:scorecard", args=[tree.ta_leng.pk]), {"ngay": as_of}
+    )
+    result = response.context["scorecard"].results[0]
+    assert (result.status, result.evidence.valid_until) == (status, "2025-07-01")
+    assert shown in " ".join(response.content.decode().split())

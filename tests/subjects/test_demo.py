@@ -123,9 +123,7 @@ def _lai_chau_failures(village: Area, day: dt.date) -> set[str]:
     )
     if not running_models.filter(evaluated_effective=True).exists():
         failed.add("7?" if running_models.filter(evaluated_effective__isnull=True).exists() else "7")
-    if village.cultivation_incidents.filter(
-        found_on__gt=day - dt.timedelta(days=365), found_on__lte=day
-    ).exists():
+    if village.cultivation_incidents.filter(found_on__lte=day).exists():  # the text states no period
         failed.add("8")
     return failed
 

@@ -6,8 +6,9 @@ database:
 - scoring: one `score_areas` batch over every village (Lai Châu set) and commune (a copy of the
   Thanh Hóa set bound to the synthetic province), so every kind of fact is read;
 - the SQL aggregate: one statement counting, per village, the rows scoring reads — statuses,
-  files, treatments running on the day, tests in the widest window, each suspected person's last
-  test, points, groups, cultivation, case involvements, commitments, boards, models.
+  files, treatments running on the day, tests in the widest window (30 days), the last test of
+  each suspected or post-rehab person, points, groups, cultivation and case involvements up to
+  the day (the shipped sets state no window for them), commitments, boards, models.
 - reading alone: the statements the scoring batch sends, run again with every row fetched and
   nothing built from them, which shows how much of the scoring time is the database and the
   driver, and how much is Python deciding the criteria.
@@ -182,8 +183,7 @@ def _statements_of(func: Callable[[], None]) -> list[tuple[str, Any]]:
 def _aggregate_sql(village_ids: list[int], as_of: dt.date) -> tuple[str, list]:
     """One statement reading what scoring reads, counted per village."""
     ids = ",".join(str(int(pk)) for pk in village_ids)
-    window_start = as_of - dt.timedelta(days=90)
-    lookback = as_of - dt.timedelta(days=365)
+    window_start = as_of - dt.timedelta(days=30)
     sql = f"""
     SELECT village_id, SUM(n), MAX(last_test) FROM (
         SELECT p.village_id, COUNT(*) AS n, CAST(NULL AS DATE) AS last_test
@@ -209,7 +209,7 @@ def _aggregate_sql(village_ids: list[int], as_of: dt.date) -> tuple[str, list]:
         SELECT p.village_id, COUNT(*),
                MAX((SELECT MAX(d.tested_on) FROM subjects_drugtest d WHERE d.person_id = s.person_id AND d.tested_on <= %s))
           FROM subjects_personstatus s JOIN subjects_person p ON p.id = s.person_id
-         WHERE p.village_id IN ({ids}) AND s.kind = 'suspected' AND s.start_date <= %s
+         WHERE p.village_id IN ({ids}) AND s.kind IN ('suspected', 'post_rehab') AND s.start_date <= %s
            AND (s.end_date IS NULL OR s.end_date >= %s)
          GROUP BY p.village_id
         UNION ALL
@@ -220,12 +220,12 @@ def _aggregate_sql(village_ids: list[int], as_of: dt.date) -> tuple[str, list]:
          WHERE village_id IN ({ids}) AND found_on <= %s AND (dismantled_on IS NULL OR dismantled_on > %s) GROUP BY village_id
         UNION ALL
         SELECT village_id, COUNT(*), NULL FROM subjects_cultivationincident
-         WHERE village_id IN ({ids}) AND found_on >= %s AND found_on <= %s GROUP BY village_id
+         WHERE village_id IN ({ids}) AND found_on <= %s GROUP BY village_id
         UNION ALL
         SELECT p.village_id, COUNT(*), NULL
           FROM subjects_drugcase_persons cp JOIN subjects_person p ON p.id = cp.person_id
           JOIN subjects_drugcase c ON c.id = cp.drugcase_id
-         WHERE p.village_id IN ({ids}) AND c.occurred_on >= %s AND c.occurred_on <= %s GROUP BY p.village_id
+         WHERE p.village_id IN ({ids}) AND c.occurred_on <= %s GROUP BY p.village_id
         UNION ALL
         SELECT village_id, COUNT(*), NULL FROM subjects_householdcommitment
          WHERE village_id IN ({ids}) AND as_of <= %s GROUP BY village_id
@@ -242,11 +242,11 @@ def _aggregate_sql(village_ids: list[int], as_of: dt.date) -> tuple[str, list]:
         as_of, as_of,  # files
         as_of, as_of,  # treatments
         window_start, as_of,  # tests in the window
-        as_of, as_of, as_of,  # suspected persons' last test
+        as_of, as_of, as_of,  # suspected and post-rehab persons' last test
         as_of, as_of,  # points
         as_of, as_of,  # groups
-        lookback, as_of,  # cultivation
-        lookback, as_of,  # cases
+        as_of,  # cultivation
+        as_of,  # cases
         as_of,  # commitments
         as_of, as_of,  # boards
         as_of,  # models

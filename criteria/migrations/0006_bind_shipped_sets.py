@@ -20,6 +20,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("criteria", "0002_seed_criteria_sets"), ("areas", "0001_initial")]
+    dependencies = [("criteria", "0005_criterion_evidence_valid_days"), ("areas", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
