@@ -203,9 +203,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # needs no server: `make run` starts a worker beside the web server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# A report build is killed after REPORT_TIME_LIMIT seconds. While it runs it holds a lease on its
+# row that a heartbeat renews; the reaper (beat, below) queues again a report whose lease ran out
+# because its worker died, so a lost build is redone within a minute or so.
+REPORT_TIME_LIMIT = 600
+REPORT_LEASE_SECONDS = 30
+# Redis hands an unacknowledged message to another worker after this: above the hard time limit
+# (a live build is never delivered twice), far below the hour that left reports stuck.
+REDIS_VISIBILITY_TIMEOUT = REPORT_TIME_LIMIT + 300
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -238,6 +246,10 @@ CELERY_BEAT_SCHEDULE["reports-draft-periodic"] = {
 CELERY_BEAT_SCHEDULE["reports-draft-due-summaries"] = {
     "task": "reports.tasks.draft_due_summaries",
     "schedule": timedelta(days=1),
+}
+CELERY_BEAT_SCHEDULE["reports-reap"] = {
+    "task": "reports.tasks.reap_reports",
+    "schedule": timedelta(seconds=REPORT_LEASE_SECONDS / 2),
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "KhongMaTuy@2024")
