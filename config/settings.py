@@ -28,6 +28,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_secret(name: str) -> str:
+    """`name` from the environment, or the first line of the file named by `name`_FILE (a
+    Docker secret)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text().splitlines()[0].strip()
+    return os.environ.get(name, "")
+
+
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("TESTING", False)
 
@@ -195,6 +204,17 @@ STORAGES = {
         )
     },
 }
+
+# Signing keys (dossiers/signing.py): their own folder, a volume of their own in compose, and
+# their own passphrase. Not derived from SECRET_KEY, which must be free to rotate.
+SIGNING_DIR = os.environ.get("SIGNING_DIR", "")  # empty: VAR_DIR/signing
+SIGNING_KEY_PASSPHRASE = env_secret("SIGNING_KEY_PASSPHRASE")
+if not SIGNING_KEY_PASSPHRASE:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNING_KEY_PASSPHRASE (or SIGNING_KEY_PASSPHRASE_FILE) must be set when DEBUG is off."
+        )
+    SIGNING_KEY_PASSPHRASE = "local-development-only-signing-passphrase"  # noqa: S105
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -36,3 +36,16 @@ def test_the_app_trusts_exactly_the_one_proxy_in_front_of_it():
     services = _compose()["services"]
     for name in ("web", "worker", "beat"):
         assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "1", name
+
+
+def test_uploads_and_signing_keys_live_in_named_volumes_with_a_passphrase_of_their_own():
+    compose = _compose()
+    web = compose["services"]["web"]
+    mounts = dict(volume.split(":", 1) for volume in web["volumes"])
+    assert mounts["media"] == web["environment"]["MEDIA_ROOT"]
+    assert mounts["signing"] == web["environment"]["SIGNING_DIR"]
+    assert {"media", "signing"} <= set(compose["volumes"])
+    assert "SIGNING_KEY_PASSPHRASE" in web["environment"]
+    assert "SECRET_KEY" not in web["environment"]["SIGNING_KEY_PASSPHRASE"]
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    assert "mkdir -p /app/var/media /app/var/signing" in dockerfile

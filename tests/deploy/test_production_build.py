@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "deploy-test-only",
     "ALLOWED_HOSTS": "localhost,127.0.0.1",
+    "SIGNING_KEY_PASSPHRASE": "deploy-test-only",
 }
 
 

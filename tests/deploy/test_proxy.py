@@ -86,7 +86,13 @@ def test_the_access_log_records_the_real_client_not_a_forged_header(
 
 
 def _production_settings(monkeypatch, **env: str) -> dict:
-    for name, value in {"DEBUG": "false", "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org", **env}.items():
+    for name, value in {
+        "DEBUG": "false",
+        "SECRET_KEY": "x",
+        "ALLOWED_HOSTS": "example.org",
+        "SIGNING_KEY_PASSPHRASE": "x",
+        **env,
+    }.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(SETTINGS_FILE))
 

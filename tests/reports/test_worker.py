@@ -192,6 +192,7 @@ def worker_env(settings, tmp_path):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "VAR_DIR": str(settings.VAR_DIR),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONPATH": str(BASE_DIR),
     }
