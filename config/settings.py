@@ -134,11 +134,12 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Argon2 is slow on purpose; tests hash hundreds of passwords.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's rules with Vietnamese messages; the common list also refuses the product's own words.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "areas.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "areas.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "areas.passwords.CommonPasswordValidator"},
+    {"NAME": "areas.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
