@@ -9,6 +9,7 @@ production values (`SECRET_KEY`, `ALLOWED_HOSTS`) are required and checked at st
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp import constants as csp
@@ -254,7 +255,7 @@ REPORT_LEASE_SECONDS = 30
 REDIS_VISIBILITY_TIMEOUT = REPORT_TIME_LIMIT + 300
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -272,7 +273,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 # Recognised units must keep the criteria: re-score them every night.
 CELERY_BEAT_SCHEDULE["dossiers-watch-recognised"] = {
     "task": "dossiers.tasks.watch_recognised_units",

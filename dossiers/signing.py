@@ -58,6 +58,8 @@ def _rewrap(path: Path, user: Any) -> None:
         key, cert, cas = pkcs12.load_key_and_certificates(path.read_bytes(), _legacy_passphrase(user))
     except ValueError:
         return
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return
     _write_private(
         path,
         pkcs12.serialize_key_and_certificates(
@@ -90,6 +92,8 @@ def _demo_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         pem = key_path.read_bytes()
         encrypted = pem.startswith(b"-----BEGIN ENCRYPTED")
         key = serialization.load_pem_private_key(pem, password=_passphrase() if encrypted else None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SigningUnavailable("Khóa của CA minh họa không đúng loại.")
         if not encrypted:  # written in clear before SIGNING_KEY_PASSPHRASE: encrypt it now
             _write_private(key_path, _ca_pem(key))
         return key, x509.load_pem_x509_certificate(cert_path.read_bytes())
@@ -122,7 +126,7 @@ def _demo_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     return key, cert
 
 
-def _ca_pem(key: Any) -> bytes:
+def _ca_pem(key: rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -183,7 +187,9 @@ def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
     if not path.exists():
         raise SigningUnavailable("Người ký chưa có chứng thư số trên hệ thống.")
     _rewrap(path, user)
-    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=_passphrase())
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        pfx_file=str(path), passphrase=_passphrase()
+    )
     if signer is None:
         raise SigningUnavailable("Không đọc được chứng thư số của người ký.")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -191,4 +197,4 @@ def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
         field_name="ChuKySo", reason=reason, location=location, name=user.display_name
     )
     output = signers.sign_pdf(writer, metadata, signer=signer)
-    return output.getvalue()
+    return bytes(output.getvalue())

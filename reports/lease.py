@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -100,7 +101,7 @@ def reap_expired(*, now: dt.datetime | None = None) -> list[int]:
                 )
                 continue
             if claim.update(status=ReportStatus.QUEUED, lease_until=None):
-                transaction.on_commit(lambda pk=pk: build_report.delay(pk))
+                transaction.on_commit(partial(build_report.delay, pk))
                 requeued.append(pk)
     if requeued:
         log.warning("reports %s: lease expired, queued again", requeued)

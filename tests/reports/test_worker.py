@@ -31,6 +31,9 @@ REAL = [
         reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in CI",
     ),
     pytest.mark.django_db(transaction=True),
+    # One Redis database for the whole run: under pytest-xdist these tests share one process,
+    # so no two workers purge or consume each other's queue (`--dist loadgroup` in .ci/run).
+    pytest.mark.xdist_group("redis"),
 ]
 
 
