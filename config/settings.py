@@ -35,7 +35,7 @@ def env_secret(name: str) -> str:
     Docker secret)."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text().splitlines()[0].strip()
+        return next(iter(Path(path).read_text().splitlines()), "").strip()
     return os.environ.get(name, "")
 
 
