@@ -45,14 +45,33 @@ def _production_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def dockerfile_build_env() -> dict[str, str]:
+    """The variables the Dockerfile sets for its collectstatic step, read from the Dockerfile."""
+    text = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    step = re.search(r"&&\s*((?:[A-Z_]+=\S+\s+)+)python manage\.py collectstatic", text)
+    assert step, "the Dockerfile no longer runs collectstatic"
+    return dict(pair.split("=", 1) for pair in step.group(1).split())
+
+
+def test_the_dockerfile_builds_with_debug_off():
+    env = dockerfile_build_env()
+    assert env["DEBUG"] == "false"
+    assert {"SECRET_KEY", "ALLOWED_HOSTS"} <= set(env)
+
+
 @pytest.fixture(scope="session")
 def collected(tmp_path_factory):
-    """The Dockerfile's build step: collectstatic into a temporary STATIC_ROOT."""
+    """The Dockerfile's build step, with the Dockerfile's own variables: collectstatic into a
+    temporary STATIC_ROOT (a setting newly required in production fails here first)."""
     tmp = tmp_path_factory.mktemp("production")
+    build_env = _production_env(tmp)
+    for name in PRODUCTION_ENV:
+        build_env.pop(name)
+    build_env.update(dockerfile_build_env())
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
         cwd=BASE_DIR,
-        env=_production_env(tmp),
+        env=build_env,
         capture_output=True,
         text=True,
         timeout=300,
