@@ -7,8 +7,10 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 COPY . .
 RUN pip install --no-cache-dir -c constraints.txt . \
-    && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
-RUN useradd --system --home /app app && mkdir -p /app/var && chown -R app /app/var
+    && DEBUG=false SECRET_KEY=build-only SIGNING_KEY_PASSPHRASE=build-only ALLOWED_HOSTS=localhost \
+       python manage.py collectstatic --noinput
+# The volumes of docker-compose mount here; created now so they start owned by the app user.
+RUN useradd --system --home /app app && mkdir -p /app/var/media /app/var/signing && chown -R app /app/var
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint worker bench clean-db
+.PHONY: run test install lint typecheck migrations-check worker bench clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,16 @@ test: $(STAMP)
 	scripts/ensure-system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Ruff (lint and format), the migrations in step with the models, mypy against its baseline.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+migrations-check: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+typecheck: $(STAMP)
+	$(BIN)/python scripts/mypy-baseline
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2

@@ -447,12 +447,13 @@ class User(AbstractUser):
                     "area": f"Vai trò “{self.get_role_display()}” không gắn với {self.area.get_level_display().lower()}."
                 }
             )
-        if self.body_id is not None and self.area_id is not None and self.body.area_id != self.area_id:
+        body = self.body
+        if body is not None and self.area_id is not None and body.area_id != self.area_id:
             raise ValidationError({"body": "Cơ quan công tác phải thuộc đơn vị của người dùng."})
-        if self.body_id is not None and self.role and self.body.kind != ROLE_BODY_KINDS[self.role]:
+        if body is not None and self.role and body.kind != ROLE_BODY_KINDS[self.role]:
             raise ValidationError(
                 {
-                    "body": f"Vai trò “{self.get_role_display()}” không thực hiện tại {self.body.get_kind_display().lower()}."
+                    "body": f"Vai trò “{self.get_role_display()}” không thực hiện tại {body.get_kind_display().lower()}."
                 }
             )
 

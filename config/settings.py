@@ -9,8 +9,10 @@ production values (`SECRET_KEY`, `ALLOWED_HOSTS`) are required and checked at st
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +28,15 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str) -> str:
+    """`name` from the environment, or the first line of the file named by `name`_FILE (a
+    Docker secret)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return next(iter(Path(path).read_text().splitlines()), "").strip()
+    return os.environ.get(name, "")
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -79,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,11 +138,12 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Argon2 is slow on purpose; tests hash hundreds of passwords.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's rules with Vietnamese messages; the common list also refuses the product's own words.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "areas.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "areas.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "areas.passwords.CommonPasswordValidator"},
+    {"NAME": "areas.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,6 +156,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -150,14 +164,41 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Everything comes from the app itself (assets are vendored): no inline or foreign script runs.
+# Bootstrap's CSS draws its icons as data: images. Style *attributes* stay allowed: a handful of
+# templates set a width in one, they cannot run code, and <style> elements stay forbidden.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Reverse proxies in front of gunicorn (docker-compose: Caddy, so 1). Only their X-Forwarded-For
+# and X-Forwarded-Proto are believed (config/client_ip.py); with 0, nobody's are.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError as error:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number of reverse proxies.") from error
+if TRUSTED_PROXY_COUNT:
+    # The proxy terminates TLS and overwrites the header, so SECURE_SSL_REDIRECT does not loop.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -187,6 +228,17 @@ STORAGES = {
     },
 }
 
+# Signing keys (dossiers/signing.py): their own folder, a volume of their own in compose, and
+# their own passphrase. Not derived from SECRET_KEY, which must be free to rotate.
+SIGNING_DIR = os.environ.get("SIGNING_DIR", "")  # empty: VAR_DIR/signing
+SIGNING_KEY_PASSPHRASE = env_secret("SIGNING_KEY_PASSPHRASE")
+if not SIGNING_KEY_PASSPHRASE:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNING_KEY_PASSPHRASE (or SIGNING_KEY_PASSPHRASE_FILE) must be set when DEBUG is off."
+        )
+    SIGNING_KEY_PASSPHRASE = "local-development-only-signing-passphrase"  # noqa: S105
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -194,9 +246,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # needs no server: `make run` starts a worker beside the web server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# A report build is killed after REPORT_TIME_LIMIT seconds. While it runs it holds a lease on its
+# row that a heartbeat renews; the reaper (beat, below) queues again a report whose lease ran out
+# because its worker died, so a lost build is redone within a minute or so.
+REPORT_TIME_LIMIT = 600
+REPORT_LEASE_SECONDS = 30
+# Redis hands an unacknowledged message to another worker after this: above the hard time limit
+# (a live build is never delivered twice), far below the hour that left reports stuck.
+REDIS_VISIBILITY_TIMEOUT = REPORT_TIME_LIMIT + 300
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -214,7 +274,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 # Recognised units must keep the criteria: re-score them every night.
 CELERY_BEAT_SCHEDULE["dossiers-watch-recognised"] = {
     "task": "dossiers.tasks.watch_recognised_units",
@@ -229,6 +289,10 @@ CELERY_BEAT_SCHEDULE["reports-draft-periodic"] = {
 CELERY_BEAT_SCHEDULE["reports-draft-due-summaries"] = {
     "task": "reports.tasks.draft_due_summaries",
     "schedule": timedelta(days=1),
+}
+CELERY_BEAT_SCHEDULE["reports-reap"] = {
+    "task": "reports.tasks.reap_reports",
+    "schedule": timedelta(seconds=REPORT_LEASE_SECONDS / 2),
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "KhongMaTuy@2024")

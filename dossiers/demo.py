@@ -254,7 +254,7 @@ def load(units: dict[str, Area]) -> str:
         chair = users.get(username)
         if chair is None:
             continue
-        ensure_signer(chair, organisation=chair.body.name)
+        ensure_signer(chair, organisation=chair.body.name if chair.body else "")
         device = otp_device(chair)
         secret = base64.b32encode(device.bin_key).decode()
         signer_lines.append(f"{username}: khóa TOTP {secret} (nhập vào ứng dụng xác thực để lấy mã ký số)")
@@ -263,7 +263,7 @@ def load(units: dict[str, Area]) -> str:
         names = dossier.programme.route_steps.filter(
             function=RouteFunction.CO_APPRAISE, unit_level=dossier.area.level
         ).values_list("body__name", flat=True)
-        return [by_body[name] for name in names if by_body.get(name)]
+        return [user for name in names if (user := by_body.get(name)) is not None]
 
     created, stopped = 0, []
     number = 100

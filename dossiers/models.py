@@ -176,12 +176,12 @@ class Dossier(models.Model):
     def body_id_for(self, role: str) -> int | None:
         """The body that takes `role`'s steps on this dossier (None for the commune's own roles
         and for co-appraisers, who are several)."""
-        function = ROLE_FUNCTION.get(role)
-        return {
+        by_function: dict[str, int | None] = {
             RouteFunction.APPRAISE: self.appraiser_id,
             RouteFunction.COUNCIL: self.council_id,
             RouteFunction.DECIDE: self.decider_id,
-        }.get(function)
+        }
+        return by_function.get(ROLE_FUNCTION.get(role, ""))
 
     @property
     def deadline(self) -> dt.date | None:
@@ -371,7 +371,7 @@ class Opinion(models.Model):
 
     @property
     def body_name(self) -> str:
-        return self.body.name if self.body_id else self.get_role_display()
+        return self.body.name if self.body is not None else self.get_role_display()
 
 
 class CouncilVote(models.Model):

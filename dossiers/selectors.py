@@ -128,12 +128,13 @@ def _acting_q(user: Any) -> Q:
         return Q(state__in=states)  # the jurisdiction gate already keeps the user's own commune
     if user.body_id is None:
         return Q(pk__in=[])
-    function = ROLE_FUNCTION.get(user.role)
-    field = {
+    function = ROLE_FUNCTION.get(user.role, "")
+    fields: dict[str, str] = {
         RouteFunction.APPRAISE: "appraiser_id",
         RouteFunction.COUNCIL: "council_id",
         RouteFunction.DECIDE: "decider_id",
-    }.get(function)
+    }
+    field = fields.get(function)
     if field is not None:
         return Q(state__in=states, **{field: user.body_id})
     co_appraised = RouteStep.objects.filter(function=RouteFunction.CO_APPRAISE, body_id=user.body_id).values(

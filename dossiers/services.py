@@ -83,6 +83,8 @@ def register(
         raise MoveRefused("Chỉ đăng ký xây dựng cho thôn, bản, tổ dân phố hoặc xã, phường, đặc khu.")
     registered_on = registered_on or timezone.localdate()
     commune = area if area.level == Level.COMMUNE else area.parent
+    if commune is None:
+        raise MoveRefused(f"{area} chưa gắn với xã nào.")
     for unit in {area, commune}:
         if not unit.is_open_on(registered_on):
             raise MoveRefused(
@@ -96,6 +98,7 @@ def register(
     if problems:
         raise MoveRefused(" ".join(problems))
     appraiser, decider = route.body("appraise"), route.body("decide")
+    assert appraiser is not None and decider is not None  # route.problems() said so otherwise
     for body in (appraiser, decider, route.body("council")):
         if body is not None and not body.is_open_on(registered_on):
             raise MoveRefused(body.closed_message(registered_on))
@@ -311,6 +314,8 @@ def council_tally(dossier: Dossier) -> tuple[int, int, int]:
     """(members, in favour, against) of the dossier's council."""
     from areas.models import User
 
+    if dossier.council_id is None:
+        return 0, 0, 0
     members = User.objects.filter(
         is_active=True, role=Role.COUNCIL_MEMBER, body_id=dossier.council_id
     ).count()

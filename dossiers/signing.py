@@ -1,9 +1,11 @@
 """Digital signatures on decisions: the chair's PKCS#12 certificate and pyHanko.
 
 Real deployments load each chair's certificate issued by a recognised CA into
-`<VAR_DIR>/signing/signers/<user id>.p12`. For the demo and the tests, `ensure_signer` issues one
-from a local demo CA (kept under the same folder, never in the repository). The signed PDF is
-returned byte for byte; callers store it unchanged with its SHA-256.
+`<SIGNING_DIR>/signers/<user id>.p12` (SIGNING_DIR defaults to `<VAR_DIR>/signing`; compose mounts
+a volume there). For the demo and the tests, `ensure_signer` issues one from a local demo CA (kept
+under the same folder, never in the repository). Every key there is encrypted with
+SIGNING_KEY_PASSPHRASE, a secret of its own, so rotating SECRET_KEY leaves them readable. The
+signed PDF is returned byte for byte; callers store it unchanged with its SHA-256.
 """
 
 from __future__ import annotations
@@ -29,16 +31,54 @@ class SigningUnavailable(Exception):
 
 
 def signing_dir() -> Path:
-    return Path(settings.VAR_DIR) / "signing"
+    return Path(settings.SIGNING_DIR or Path(settings.VAR_DIR) / "signing")
 
 
 def signer_path(user: Any) -> Path:
     return signing_dir() / "signers" / f"{user.pk}.p12"
 
 
-def _passphrase(user: Any) -> bytes:
-    # The key file is readable only on the server; the passphrase ties it to this installation.
+def _passphrase() -> bytes:
+    return settings.SIGNING_KEY_PASSPHRASE.encode()
+
+
+def _legacy_passphrase(user: Any) -> bytes:
+    # Keys written before SIGNING_KEY_PASSPHRASE were locked with a digest of SECRET_KEY.
     return hashlib.sha256(f"{settings.SECRET_KEY}:signer:{user.pk}".encode()).hexdigest().encode()
+
+
+def _rewrap(path: Path, user: Any) -> None:
+    """Re-encrypt a key file still under the legacy passphrase with SIGNING_KEY_PASSPHRASE."""
+    try:
+        pkcs12.load_key_and_certificates(path.read_bytes(), _passphrase())
+        return  # already under the signing passphrase (or unreadable with it: left as it is)
+    except ValueError:
+        pass
+    try:
+        key, cert, cas = pkcs12.load_key_and_certificates(path.read_bytes(), _legacy_passphrase(user))
+    except ValueError:
+        return
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return
+    _write_private(
+        path,
+        pkcs12.serialize_key_and_certificates(
+            name=user.username.encode(),
+            key=key,
+            cert=cert,
+            cas=cas,
+            encryption_algorithm=serialization.BestAvailableEncryption(_passphrase()),
+        ),
+    )
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    # Written beside, then renamed: a crash never leaves half a key.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(content)
+    partial.chmod(0o600)
+    partial.replace(path)
 
 
 def _new_key() -> rsa.RSAPrivateKey:
@@ -49,7 +89,13 @@ def _demo_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     folder = signing_dir()
     key_path, cert_path = folder / "demo-ca.key", folder / "demo-ca.crt"
     if key_path.exists() and cert_path.exists():
-        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        pem = key_path.read_bytes()
+        encrypted = pem.startswith(b"-----BEGIN ENCRYPTED")
+        key = serialization.load_pem_private_key(pem, password=_passphrase() if encrypted else None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SigningUnavailable("Khóa của CA minh họa không đúng loại.")
+        if not encrypted:  # written in clear before SIGNING_KEY_PASSPHRASE: encrypt it now
+            _write_private(key_path, _ca_pem(key))
         return key, x509.load_pem_x509_certificate(cert_path.read_bytes())
     folder.mkdir(parents=True, exist_ok=True)
     key = _new_key()
@@ -75,14 +121,17 @@ def _demo_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    key_path.chmod(0o600)
+    _write_private(key_path, _ca_pem(key))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return key, cert
+
+
+def _ca_pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_passphrase()),
+    )
 
 
 def ensure_signer(user: Any, *, organisation: str = "") -> Path:
@@ -116,17 +165,16 @@ def ensure_signer(user: Any, *, organisation: str = "") -> Path:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
+    _write_private(
+        path,
         pkcs12.serialize_key_and_certificates(
             name=user.username.encode(),
             key=key,
             cert=cert,
             cas=[ca_cert],
-            encryption_algorithm=serialization.BestAvailableEncryption(_passphrase(user)),
-        )
+            encryption_algorithm=serialization.BestAvailableEncryption(_passphrase()),
+        ),
     )
-    path.chmod(0o600)
     return path
 
 
@@ -138,7 +186,10 @@ def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
     path = signer_path(user)
     if not path.exists():
         raise SigningUnavailable("Người ký chưa có chứng thư số trên hệ thống.")
-    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=_passphrase(user))
+    _rewrap(path, user)
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        pfx_file=str(path), passphrase=_passphrase()
+    )
     if signer is None:
         raise SigningUnavailable("Không đọc được chứng thư số của người ký.")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -146,4 +197,4 @@ def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
         field_name="ChuKySo", reason=reason, location=location, name=user.display_name
     )
     output = signers.sign_pdf(writer, metadata, signer=signer)
-    return output.getvalue()
+    return bytes(output.getvalue())

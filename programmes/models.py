@@ -327,7 +327,7 @@ class RouteStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.body.name if self.body_id else "đơn vị cấp xã"
+        who = self.body.name if self.body is not None else "đơn vị cấp xã"
         return f"{self.get_function_display()} ({self.get_unit_level_display().lower()}): {who}"
 
     def clean(self) -> None:
@@ -335,19 +335,17 @@ class RouteStep(models.Model):
             if self.body_id is not None:
                 raise ValidationError({"body": "Bước này do chính xã thực hiện; không chọn cơ quan."})
             return
-        if self.body_id is None:
+        body = self.body
+        if body is None:
             raise ValidationError({"body": "Hãy chọn cơ quan thực hiện bước này."})
-        wanted = FUNCTION_BODY_KINDS[self.function]
-        if self.body.kind != wanted:
+        wanted = FUNCTION_BODY_KINDS[RouteFunction(self.function)]
+        if body.kind != wanted:
             raise ValidationError(
                 {"body": f"“{self.get_function_display()}” do {BodyKind(wanted).label.lower()} thực hiện."}
             )
-        if self.programme_id and not self._reaches_programme_units():
-            raise ValidationError({"body": f"{self.body} không có thẩm quyền trên địa bàn của kế hoạch."})
-
-    def _reaches_programme_units(self) -> bool:
         # A body acts for the units under its own unit: the programme's units must be among them.
-        return self.programme.issuing_unit.path.startswith(self.body.area.path)
+        if self.programme_id and not self.programme.issuing_unit.path.startswith(body.area.path):
+            raise ValidationError({"body": f"{body} không có thẩm quyền trên địa bàn của kế hoạch."})
 
 
 class ReportingWindow(models.Model):

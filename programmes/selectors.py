@@ -87,7 +87,7 @@ def route_for(programme: Programme, level: str) -> Route:
         "body__area", "body__parent", "body__successor"
     )
     for step in steps:
-        if step.body_id is not None and step.function not in COMMUNE_FUNCTIONS:
+        if step.body is not None and step.function not in COMMUNE_FUNCTIONS:
             route.bodies.setdefault(step.function, []).append(step.body)
         if step.deadline_days:
             route.deadlines[step.function] = step.deadline_days

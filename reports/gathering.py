@@ -137,7 +137,7 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             for y in selectors.province_years(unit, as_of)
         ]
     # The report cites the programme that governed the unit over the period (a summary: its own).
-    programme = report.phase.programme if report.phase_id else governing_programme(unit, period.end)
+    programme = report.phase.programme if report.phase is not None else governing_programme(unit, period.end)
     return {
         "programme": {
             "name": f"{programme} của {programme.issuing_body}" if programme else "",

@@ -77,6 +77,13 @@ class ReportRequest(models.Model):
     requested_at = models.DateTimeField("thời điểm yêu cầu", default=timezone.now)
     started_at = models.DateTimeField("bắt đầu tổng hợp", null=True, blank=True)
     finished_at = models.DateTimeField("hoàn thành", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "đang được tổng hợp đến",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Bản tổng hợp đang chạy gia hạn mốc này; quá hạn nghĩa là nó đã dừng (reports/lease.py).",
+    )
     figures = models.JSONField("số liệu sử dụng", null=True, blank=True, editable=False)
     pdf = models.FileField("tệp PDF", upload_to=report_file_path, blank=True)
     xlsx = models.FileField("tệp Excel", upload_to=report_file_path, blank=True)

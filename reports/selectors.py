@@ -148,7 +148,7 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
         )
         .order_by("commune__name", "area__path")
     )
-    rows = list(rows)
+    found = list(rows)
     # The step deadlines each dossier's programme sets (none where it sets none): one query.
     deadlines = {
         (step["programme_id"], step["unit_level"], step["function"]): step["deadline_days"]
@@ -159,7 +159,7 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
         .distinct()
     }
     result = []
-    for row in rows:
+    for row in found:
         recognised = bool(row["decision_number"]) and row["revoked_then"] is None
         state = row["state_then"] or State.DRAFT
         if recognised:
@@ -181,7 +181,7 @@ def dossiers_as_of(unit: Area, as_of: dt.date) -> list[DossierRow]:
                 recognised=recognised,
                 decision_number=row["decision_number"] or "",
                 decision_date=row["decision_date"],
-                deadline_days=deadlines.get((row["programme_id"], row["area__level"], function)),
+                deadline_days=deadlines.get((row["programme_id"], row["area__level"], function or "")),
             )
         )
     return result

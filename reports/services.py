@@ -22,7 +22,7 @@ from areas.models import Area, Role
 from programmes.models import Phase, Programme, ProvinceTarget, ReportingWindow, ReportKind
 from programmes.selectors import governing_programme
 
-from . import gathering, output
+from . import gathering, lease, output
 from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus, report_file_path
 from .periods import period_end_kinds, period_for
 
@@ -184,27 +184,29 @@ def create_system_report(
 def build_report(*, report_id: int) -> ReportRequest:
     """Gather the figures of a report, render its PDF and xlsx, and archive them on the row.
 
-    Idempotent: a finished report is left as it is; a report left "running" by a worker that
-    died is built again from the start, and its files are written under the same names, so a
-    re-run never leaves a second copy."""
+    Idempotent: a finished report is left as it is, and so is one a live build holds (its
+    lease, `reports.lease`); a report whose build died is built again from the start, and its
+    files are written under the same names, so a re-run never leaves a second copy."""
     with transaction.atomic():
         report = ReportRequest.objects.select_for_update().get(pk=report_id)
-        if report.status == ReportStatus.DONE:
+        if report.status == ReportStatus.DONE or lease.is_held(report):
             return report
         report.status = ReportStatus.RUNNING
         report.attempts += 1
         report.started_at = timezone.now()
-        report.save(update_fields=["status", "attempts", "started_at"])
+        report.lease_until = lease.expiry(report.started_at)
+        report.save(update_fields=["status", "attempts", "started_at", "lease_until"])
     report = ReportRequest.objects.select_related("unit", "phase__programme", "requested_by").get(
         pk=report_id
     )
 
-    started = time.perf_counter()
-    figures = gathering.gather(report)
-    gathered = time.perf_counter()
-    pdf = output.render_pdf(report, figures)
-    xlsx = output.render_xlsx(report, figures)
-    rendered = time.perf_counter()
+    with lease.heartbeat(report_id):
+        started = time.perf_counter()
+        figures = gathering.gather(report)
+        gathered = time.perf_counter()
+        pdf = output.render_pdf(report, figures)
+        xlsx = output.render_xlsx(report, figures)
+        rendered = time.perf_counter()
 
     with transaction.atomic():
         report = ReportRequest.objects.select_for_update().get(pk=report_id)
@@ -216,6 +218,7 @@ def build_report(*, report_id: int) -> ReportRequest:
         report.status = ReportStatus.DONE
         report.error = ""
         report.finished_at = timezone.now()
+        report.lease_until = None
         report.gather_seconds = gathered - started
         report.render_seconds = rendered - gathered
         report.save(
@@ -226,6 +229,7 @@ def build_report(*, report_id: int) -> ReportRequest:
                 "status",
                 "error",
                 "finished_at",
+                "lease_until",
                 "gather_seconds",
                 "render_seconds",
             ]
@@ -245,7 +249,7 @@ def record_failure(*, report_id: int, error: str, final: bool) -> None:
     """Note a failed build: queued again while retries remain, failed with the error at the end."""
     status = ReportStatus.FAILED if final else ReportStatus.QUEUED
     ReportRequest.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
-        status=status, error=error[:2000]
+        status=status, error=error[:2000], lease_until=None
     )
 
 

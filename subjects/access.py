@@ -7,14 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from areas.models import Area
+from config.client_ip import client_ip
 
 from .models import AccessAction, AccessLog
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy of docker-compose the client is the first forwarded address.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
 
 
 def log_access(

@@ -15,12 +15,46 @@ Phòng; Công an thành phố appraises, UBND thành phố decides). Both valid 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 from areas.models import Body, BodyKind, Role
 from tests.factories import AreaFactory, UserFactory
+
+CHECKOUT_VAR = Path(django_settings.BASE_DIR) / "var"
+
+
+def _files_under(folder: Path) -> set[Path]:
+    return set(folder.rglob("*")) if folder.exists() else set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _var_in_tmp(tmp_path_factory):
+    """The suite writes keys, the demo CA, decisions, reports and queues into a temporary VAR_DIR,
+    never into the checkout's var/ (where a developer's own demo keys live). At the end, var/
+    must hold nothing new."""
+    before = _files_under(CHECKOUT_VAR)
+    var = tmp_path_factory.mktemp("var")
+    queue = {
+        key: str(var / "celery" / Path(value).relative_to(django_settings.CELERY_QUEUE_DIR))
+        for key, value in django_settings.CELERY_BROKER_TRANSPORT_OPTIONS.items()
+        if key.endswith("_folder") or key.startswith("data_folder")
+    }
+    with override_settings(
+        VAR_DIR=var,
+        MEDIA_ROOT=var / "media",
+        SIGNING_DIR="",
+        STATIC_ROOT=var / "staticfiles",
+        CELERY_QUEUE_DIR=var / "celery",
+        CELERY_BROKER_TRANSPORT_OPTIONS={**django_settings.CELERY_BROKER_TRANSPORT_OPTIONS, **queue},
+    ):
+        yield var
+    new = sorted(str(path.relative_to(CHECKOUT_VAR)) for path in _files_under(CHECKOUT_VAR) - before)
+    assert not new, f"the tests wrote into the checkout's var/: {new[:10]}"
 
 
 @pytest.fixture(autouse=True)

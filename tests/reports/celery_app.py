@@ -1,17 +1,12 @@
-"""The project's Celery app as the worker tests start it, with two test-only adjustments:
-
-- a 5-second visibility timeout, so that a message left unacknowledged by a worker killed with
-  SIGKILL is delivered again within the test instead of after the production hour;
-- rendering slowed by `REPORTS_TEST_RENDER_DELAY` seconds, so that a test can kill the worker
-  while a report is surely mid-build.
+"""The project's Celery app as the worker tests start it, production settings and all, with one
+test-only adjustment: rendering slowed by `REPORTS_TEST_RENDER_DELAY` seconds, so that a test can
+kill the worker while a report is surely mid-build.
 """
 
 import os
 import time
 
 from config.celery import app
-
-app.conf.broker_transport_options = {"visibility_timeout": 5}
 
 _delay = float(os.environ.get("REPORTS_TEST_RENDER_DELAY", "0"))
 if _delay:

@@ -132,7 +132,7 @@ class Command(BaseCommand):
         reads every kind of fact, tests and cases included."""
         from programmes.services import benchmark_programme
 
-        shipped = CriteriaSet.objects.filter(name__contains="Thanh Hóa").order_by("pk").first()
+        shipped = CriteriaSet.objects.filter(name__contains="Thanh Hóa").order_by("pk")[0]
         copy, created = CriteriaSet.objects.get_or_create(
             name=f"{shipped.name} (thử nghiệm hiệu năng)",
             defaults={
