@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 
-from areas.jurisdiction import area_is_visible
-from areas.models import Area, Level, Role
+from areas.models import Area, Level
+from areas.permissions import Action, can
 
 from . import rules
 from .facts import ScoringContext
@@ -253,11 +253,7 @@ def _attestations(
 
 def can_attest(user: Any, area: Area) -> bool:
     """Commune police attest for their own commune and its villages (superusers anywhere)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return user.role == Role.COMMUNE_POLICE and area_is_visible(user, area)
+    return can(user, Action.ATTEST_EVIDENCE, area)
 
 
 @transaction.atomic

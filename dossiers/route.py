@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from areas.models import Role
+from areas.permissions import CO_APPRAISING_ROLES, COMMUNE_ROLES
 
 
 class State(models.TextChoices):
@@ -67,11 +68,10 @@ FREEZES_SCORECARD = {
     M.APPRAISE_FAIL: "appraisal",
 }
 
-# Roles acting for the commune; every other role acts for the appraising and deciding body.
-COMMUNE_ROLES = {R.COMMUNE_POLICE, R.COMMUNE_CHAIR}
-
-# Co-appraising departments give their opinion while a dossier is under appraisal.
-OPINION_ROLES = {R.LABOUR_AFFAIRS, R.HEALTH}
+# Roles acting for the commune (`COMMUNE_ROLES`) and the co-appraising departments, who give their
+# opinion while a dossier is under appraisal, are named once in the policy (`areas.permissions`).
+OPINION_ROLES = CO_APPRAISING_ROLES
+__all__ = ["COMMUNE_ROLES", "OPINION_ROLES"]
 OPINION_STATES = {S.UNDER_APPRAISAL}
 
 # Days a step may take before the inbox marks it overdue (states where someone must act).

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from areas.jurisdiction import area_is_visible
+from areas import permissions
 from areas.models import Area
+from areas.permissions import Action, acts_for
 from criteria.facts import Baseline
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
 from .models import Dossier, Notification, Registration
-from .route import COMMUNE_ROLES, OPINION_ROLES, OPINION_STATES, acting_states, moves_from
+from .route import COMMUNE_ROLES, acting_states
 
 
 def baseline_counts(*, area: Area, as_of: dt.date) -> dict[str, int]:
@@ -58,30 +59,21 @@ def registration_baselines(area_ids: Sequence[int], as_of: dt.date) -> dict[int,
     return found
 
 
-def acts_for(user: Any, dossier: Dossier, role: str) -> bool:
-    """Whether `user`, holding `role`, acts for the body that takes `role`'s steps on `dossier`:
-    the dossier's commune for commune roles, its appraising and deciding body otherwise."""
-    if not getattr(user, "is_authenticated", False) or user.role != role or user.area_id is None:
-        return False
-    if role in COMMUNE_ROLES:
-        return area_is_visible(user, dossier.commune)
-    return user.area_id == dossier.appraising_body_id
+# Who may act on a dossier is the policy's (`areas.permissions`), which reads the route's table.
+__all__ = ["acts_for"]
 
 
 def available_moves(user: Any, dossier: Dossier) -> list[tuple[str, str]]:
     """The moves `user` may take on `dossier` now, as (move, to state)."""
-    return [(move, to) for move, to, role in moves_from(dossier.state) if acts_for(user, dossier, role)]
+    return permissions.dossier_moves(user, dossier)
 
 
 def may_give_opinion(user: Any, dossier: Dossier) -> bool:
-    return (
-        user.role in OPINION_ROLES and dossier.state in OPINION_STATES and acts_for(user, dossier, user.role)
-    )
+    return permissions.can(user, Action.GIVE_OPINION, dossier)
 
 
 def may_add_documents(user: Any, dossier: Dossier) -> bool:
-    """Whoever has a step to take on the dossier may attach papers to it."""
-    return bool(available_moves(user, dossier)) or may_give_opinion(user, dossier)
+    return permissions.can(user, Action.ADD_DOSSIER_DOCUMENTS, dossier)
 
 
 def _acting_q(user: Any) -> Q:
@@ -89,7 +81,7 @@ def _acting_q(user: Any) -> Q:
     states = acting_states(user.role)
     if not states or user.area_id is None:
         return Q(pk__in=[])
-    if user.role in COMMUNE_ROLES:
+    if permissions.has_role(user, COMMUNE_ROLES):
         return Q(state__in=states)  # the jurisdiction gate already keeps the user's own commune
     return Q(state__in=states, appraising_body_id=user.area_id)
 

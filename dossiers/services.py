@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from areas.jurisdiction import area_is_visible
+from areas import permissions
 from areas.models import Area, Level, Role
+from areas.permissions import Action
 from criteria.services import score_area, score_areas
 
 from . import selectors
@@ -37,7 +38,6 @@ from .models import (
 from .route import (
     COMMUNE_ROLES,
     FREEZES_SCORECARD,
-    OPINION_ROLES,
     OPINION_STATES,
     REASON_REQUIRED,
     TRANSITIONS,
@@ -73,7 +73,7 @@ def register(
 ) -> Dossier:
     """Register a village or commune to build "không có ma túy" and open its dossier in draft,
     freezing the register counts of the day as the baseline."""
-    if user.role != Role.COMMUNE_POLICE or not area_is_visible(user, area):
+    if not permissions.can(user, Action.REGISTER_DOSSIER, area):
         raise MoveRefused("Chỉ Công an xã được đăng ký xây dựng cho đơn vị thuộc xã mình.")
     if area.level not in (Level.VILLAGE, Level.COMMUNE):
         raise MoveRefused("Chỉ đăng ký xây dựng cho thôn, bản, tổ dân phố hoặc xã, phường, thị trấn.")
@@ -136,8 +136,7 @@ def move(
         move = Move(move)
     except ValueError as exc:
         raise MoveRefused("Thao tác không hợp lệ.") from exc
-    roles = {role for (_frm, m), (_to, role) in TRANSITIONS.items() if m == move}
-    if user.role not in roles:
+    if not permissions.takes_move(user, move):
         raise MoveRefused(f"Vai trò của bạn không được thực hiện thao tác “{move.label}”.")
     comment = comment.strip()
     if move in REASON_REQUIRED and not comment:
@@ -288,7 +287,7 @@ def add_document(*, dossier_id: int, user: Any, kind: str, upload: File) -> Doss
 @transaction.atomic
 def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opinion:
     """A co-appraising department gives its opinion while the dossier is under appraisal."""
-    if user.role not in OPINION_ROLES:
+    if not permissions.has_role(user, permissions.CO_APPRAISING_ROLES):
         raise MoveRefused("Chỉ Phòng LĐ-TB&XH và Trung tâm Y tế cho ý kiến phối hợp thẩm định.")
     text = text.strip()
     if not text:
@@ -311,7 +310,7 @@ def record_finding(
 ) -> AppraisalFinding:
     """The appraiser's result for criterion `number`; a result other than the computed one
     needs a written reason."""
-    if user.role != Role.APPRAISING_POLICE:
+    if not permissions.has_role(user, permissions.APPRAISING_ROLES):
         raise MoveRefused("Chỉ cơ quan công an thẩm định ghi kết quả thẩm định từng tiêu chí.")
     dossier = _locked_visible(dossier_id, user)
     if dossier.state not in OPINION_STATES or not selectors.acts_for(user, dossier, user.role):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from areas.jurisdiction import get_visible_or_404
-from areas.models import Role
+from areas.permissions import Action, can
 from areas.selectors import breadcrumbs
 from criteria.scoring import Scorecard
 
@@ -19,7 +19,7 @@ from . import selectors, services
 from .decisions import appraisal_minutes_pdf
 from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, move_form_class
 from .models import Decision, Dossier, DossierDocument
-from .route import OPINION_STATES, STEP_DEADLINE_DAYS, Move, State
+from .route import STEP_DEADLINE_DAYS, Move, State
 from .services import MoveRefused
 
 
@@ -78,7 +78,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
     ]
     findings = {f.number: f for f in dossier.findings.select_related("appraiser")}
     appraisal_rows = []
-    if dossier.state in OPINION_STATES and selectors.acts_for(user, dossier, Role.APPRAISING_POLICE):
+    if can(user, Action.APPRAISE_CRITERIA, dossier):
         for result in services.current_results(dossier):
             finding = findings.get(result["number"])
             initial = {"number": result["number"], "status": finding.status if finding else result["status"]}

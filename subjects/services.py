@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.forms import ModelForm
 
-from areas.permissions import can_edit_registers
+from areas.permissions import Action, require
 
 
 @transaction.atomic
@@ -18,8 +18,7 @@ def save_register_record(*, user: Any, form: ModelForm) -> models.Model:
     The record must still be inside the user's jurisdiction once saved (NetBox's
     restrict-after-save): otherwise the whole write is rolled back and PermissionDenied raised,
     so nobody moves a record out of their own reach."""
-    if not can_edit_registers(user):
-        raise PermissionDenied("Chỉ Công an xã được cập nhật sổ theo dõi.")
+    require(user, Action.EDIT_REGISTERS)
     form.instance._history_user = user
     record = form.save()
     model = type(record)
