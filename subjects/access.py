@@ -1,4 +1,5 @@
-"""Writing the access log: every read of a person's record and every export."""
+"""Writing the access log: every read of a person's record, every page naming persons, and
+every export."""
 
 from __future__ import annotations
 
@@ -15,6 +16,40 @@ def client_ip(request: HttpRequest) -> str | None:
     # Behind the reverse proxy of docker-compose the client is the first forwarded address.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+
+
+def log_area(user: Any) -> Area | None:
+    """The unit a list, a page naming persons or an export is logged against: the user's own (a
+    superuser has none, so the first top unit)."""
+    return user.area or Area.objects.filter(parent__isnull=True).order_by("pk").first()
+
+
+def log_person_read(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    description: str,
+    area: Area | None = None,
+    object_id: int | None = None,
+    action: AccessAction | str = AccessAction.VIEW,
+) -> AccessLog | None:
+    """Record that the page answering `request` names persons: one row per request whatever the
+    number of persons (a second call in the same request writes nothing more). `area` defaults
+    to the user's own unit."""
+    if getattr(request, "_person_read_logged", False):
+        return None
+    area = area or log_area(request.user)
+    if area is None:
+        return None
+    request._person_read_logged = True  # type: ignore[attr-defined]
+    return log_access(
+        request=request,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        area=area,
+        description=description,
+    )
 
 
 def log_access(

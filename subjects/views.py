@@ -132,11 +132,12 @@ class ObjectDetailView(RegisterView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get_object(pk)
-        persons = []
+        persons, persons_elsewhere = [], 0
         if self.register.persons_field:
-            persons = list(
-                getattr(record, self.register.persons_field).select_related("village").order_by("name_search")
-            )
+            # Only the persons in the user's own reach are named; the others are counted.
+            related = getattr(record, self.register.persons_field)
+            persons = list(related.visible_to(request.user).select_related("village").order_by("name_search"))
+            persons_elsewhere = related.count() - len(persons)
         context = {
             "register": self.register,
             "record": record,
@@ -145,6 +146,7 @@ class ObjectDetailView(RegisterView):
                 for name in self.register.detail_fields
             ],
             "persons": persons,
+            "persons_elsewhere": persons_elsewhere,
             "can_edit": can(request.user, Action.EDIT_REGISTERS, self.register.area_of(record)),
             "crumbs": self.crumbs(),
             "trail": str(record),
@@ -236,7 +238,7 @@ class ObjectHistoryView(RegisterView):
         context = {
             "register": self.register,
             "record": record,
-            "versions": selectors.change_history(record),
+            "versions": selectors.change_history(record, request.user),
             "back": back,
             "crumbs": self.crumbs(_crumb(str(record), back)),
             "trail": "Lịch sử thay đổi",

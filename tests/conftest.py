@@ -56,6 +56,19 @@ def people(tree):
     )
 
 
+def otp_login(client, user):
+    """Sign `user` in as if they had entered a valid one-time code (the admin asks for one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="admin", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login(client):
     def _login(user):
