@@ -228,6 +228,9 @@ def test_substitution_without_recorded_compliance_needs_evidence_then_an_attesta
     person = addict(tree.ta_leng)
     TreatmentFactory(person=person, start_date=dt.date(2023, 1, 1), complies_with_rules=None)
     criteria_set = one_rule_set("substitution_compliant", {"min_months": 12})
+    # Evidence is attested only against the set that scores the unit.
+    criteria_set.jurisdiction, criteria_set.is_active = tree.hoang_then, True
+    criteria_set.save()
     card = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set)
     assert card.results[0].status == EVIDENCE
     services.create_attestation(
@@ -608,6 +611,8 @@ def test_an_attestation_never_overrides_a_failing_record(tree, judge, people, se
             ]
         },
     )
+    criteria_set.jurisdiction, criteria_set.is_active = tree.hoang_then, True
+    criteria_set.save()
     services.create_attestation(
         user=people.commune_police,
         area=tree.ta_leng,

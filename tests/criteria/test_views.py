@@ -234,7 +234,7 @@ def test_commune_police_upload_evidence_and_the_criterion_is_met(tree, people, l
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"document": ("anh.exe", b"MZ")}, "Chỉ nhận tệp PDF, JPG hoặc PNG."),
+        ({"document": ("anh.exe", b"MZ")}, "chỉ nhận tệp PDF, JPEG hoặc PNG đúng định dạng."),
         ({"officer_name": ""}, "Ghi họ tên cán bộ xác nhận."),
         ({"attested_on": "2099-01-01"}, "Ngày xác nhận không được sau ngày hôm nay."),
     ],
