@@ -145,7 +145,18 @@ def take_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã thực hiện: {Move(move).label}.")
             return redirect(dossier)
-    messages.error(request, "Chưa thực hiện được thao tác; xem lỗi trong khung thao tác bên dưới.")
+    # The step's own form may no longer be on the page (someone else took it): say why here too.
+    reasons = " ".join(
+        [
+            *form.non_field_errors(),
+            *(
+                f"{form[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+                if name != "__all__"
+            ),
+        ]
+    )
+    messages.error(request, f"Chưa thực hiện được thao tác: {reasons}")
     dossier.refresh_from_db()
     context = _detail_context(request, dossier, **{f"move_{move}": form})
     return render(request, "dossiers/dossier_detail.html", context, status=400)

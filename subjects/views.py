@@ -20,17 +20,19 @@ from django.utils import timezone
 from django.views import View
 
 from areas.jurisdiction import get_visible_or_404
-from areas.models import Area
 from areas.permissions import Action, can, require
 
 from . import filters, selectors, services
 from . import models as m
-from .access import log_access
+from .access import log_access, log_area, log_person_read
 from .registers import LIST_PAGES, PERSON_RECORDS, PERSONS, REGISTERS, TIMELINE_REGISTERS, RegisterConfig
 from .tables import display_value
 
 PAGE_SIZE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILTER_ERROR = (
+    "Bộ lọc không hợp lệ: hãy sửa các ô được đánh dấu rồi lọc lại (chưa hiển thị, chưa xuất dữ liệu nào)."
+)
 
 
 # ---------------------------------------------------------------- shared view plumbing
@@ -38,12 +40,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _crumb(name: str, url: str) -> SimpleNamespace:
     return SimpleNamespace(name=name, get_absolute_url=url)
-
-
-def _log_area(user: Any) -> Area | None:
-    """The unit a list or export is logged against: the user's own (a superuser has none, so
-    the first top unit)."""
-    return user.area or Area.objects.filter(parent__isnull=True).order_by("pk").first()
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -76,11 +72,23 @@ class ObjectListView(RegisterView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filterset()
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        # A filter that does not hold (a village out of reach, a bad date) is an error, never
+        # silently dropped: that would answer the whole list as if it were the filtered one.
+        valid = filterset.is_valid() if filterset.is_bound else True
+        if not valid:
+            messages.error(request, FILTER_ERROR)
+        queryset = filterset.qs if valid else filterset.queryset.none()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
             (self.register.object_url(obj), [(column, column.cell(obj)) for column in self.register.columns])
             for obj in page
         ]
+        if rows and self.register.holds_person_data:
+            log_person_read(
+                request,
+                object_type=self.register.object_type,
+                description=f"Danh sách {self.register.title.lower()}: {len(rows)} dòng (trang {page.number})",
+            )
         context = {
             "register": self.register,
             "filter": filterset,
@@ -91,7 +99,7 @@ class ObjectListView(RegisterView):
             "crumbs": [_crumb("Sổ theo dõi", reverse("subjects:index"))],
             "trail": self.register.title,
         }
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=200 if valid else 400)
 
 
 class ObjectExportView(ObjectListView):
@@ -101,11 +109,14 @@ class ObjectExportView(ObjectListView):
     def get(self, request: HttpRequest) -> HttpResponse:
         from .excel import export_xlsx
 
-        queryset = self.filterset(for_export=True).qs
+        filterset = self.filterset(for_export=True)
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(FILTER_ERROR, status=400, content_type="text/plain; charset=utf-8")
+        queryset = filterset.qs
         rows = queryset.count()
         content = export_xlsx(model=self.register.model, queryset=queryset, fields=self.export_fields())
         keys = sorted(k for k, v in request.GET.lists() if k != "page" and any(v))
-        area = _log_area(request.user)
+        area = log_area(request.user)
         if area is not None:
             log_access(
                 request=request,

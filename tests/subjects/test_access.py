@@ -261,3 +261,22 @@ def test_admin_reads_of_person_data_are_logged(records, client, django_user_mode
         ("drugcase", records.case.pk),
     ]
     assert all("Nguyễn" not in r.description for r in rows)
+
+
+# ---------------------------------------------------------------- a filter out of reach is an error
+
+
+@pytest.mark.parametrize("register", ["person", "point", "test"])
+def test_a_filter_naming_another_communes_village_is_an_error_not_the_whole_list(
+    register, records, tree, people, login
+):
+    client = login(people.commune_police)
+    listing = client.get(reverse(f"subjects:{register}_list"), {"village": tree.co_muong.pk})
+    assert listing.status_code == 400
+    assert listing.context["page"].paginator.count == 0
+    assert "Bộ lọc không hợp lệ" in listing.content.decode()
+    export = client.get(reverse(f"subjects:{register}_export"), {"village": tree.co_muong.pk})
+    assert export.status_code == 400
+    assert not export.get("Content-Disposition")
+    assert "Bộ lọc không hợp lệ" in export.content.decode()
+    assert not m.AccessLog.objects.filter(action=m.AccessAction.EXPORT).exists()
