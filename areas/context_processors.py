@@ -10,15 +10,21 @@ from django.urls import NoReverseMatch, reverse
 
 from .permissions import Action, can
 
-# (label, url name, icon, the action it needs or None for everyone signed in)
-NAVIGATION: list[tuple[str, str, str, Action | None]] = [
-    ("Trang chủ", "home", "bi-house", None),
-    ("Địa bàn", "areas:mine", "bi-diagram-3", None),
-    ("Sổ theo dõi", "subjects:index", "bi-journal-text", None),
-    ("Tiêu chí", "criteria:index", "bi-list-check", None),
-    ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", None),
-    ("Báo cáo", "reports:index", "bi-file-earmark-text", None),
-    ("Nhật ký truy cập", "subjects:access_log", "bi-eye", Action.READ_ACCESS_LOG),
+# (label, url name, icon, the actions of which it needs one, or () for everyone signed in)
+NAVIGATION: list[tuple[str, str, str, tuple[Action, ...]]] = [
+    ("Trang chủ", "home", "bi-house", ()),
+    ("Địa bàn", "areas:mine", "bi-diagram-3", ()),
+    ("Sổ theo dõi", "subjects:index", "bi-journal-text", ()),
+    ("Tiêu chí", "criteria:index", "bi-list-check", ()),
+    ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", ()),
+    ("Báo cáo", "reports:index", "bi-file-earmark-text", ()),
+    (
+        "Chuyển quản lý",
+        "subjects:transfers",
+        "bi-arrow-left-right",
+        (Action.REQUEST_TRANSFER, Action.DECIDE_TRANSFER),
+    ),
+    ("Nhật ký truy cập", "subjects:access_log", "bi-eye", (Action.READ_ACCESS_LOG,)),
 ]
 
 
@@ -27,8 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for label, url_name, icon, action in NAVIGATION:
-        if action is not None and not can(user, action):
+    for label, url_name, icon, actions in NAVIGATION:
+        if actions and not any(can(user, action) for action in actions):
             continue
         try:
             url = reverse(url_name)

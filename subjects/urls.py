@@ -3,7 +3,7 @@ Person ids are the only thing in a URL; never a name or a CCCD."""
 
 from django.urls import include, path
 
-from . import registers, views
+from . import registers, transfers, views
 
 app_name = "subjects"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("nhat-ky-truy-cap/", views.AccessLogView.as_view(), name="access_log"),
     path("doi-tuong/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("chuyen-quan-ly/", transfers.TransferListView.as_view(), name="transfers"),
+    path(
+        "chuyen-quan-ly/<int:pk>/quyet-dinh/",
+        transfers.TransferDecisionView.as_view(),
+        name="transfer_decide",
+    ),
 ]
 
 for register in registers.LIST_PAGES:

@@ -226,9 +226,42 @@ class ObjectEditView(RegisterView):
         form = self.register.form(request.POST, instance=instance, user=request.user)
         if not form.is_valid():
             return self.render_form(form, instance)
+        if self.register.model is m.Person and "cccd" in form.changed_data and form.cleaned_data.get("cccd"):
+            refused = self.check_cccd(form, instance)
+            if refused is not None:
+                return refused
         record = services.save_register_record(user=request.user, form=form)
         messages.success(request, f"Đã lưu {self.register.noun}.")
         return redirect(self.register.object_url(record))
+
+    def check_cccd(self, form: Any, instance: Any) -> HttpResponse | None:
+        """A new CCCD held inside the jurisdiction is a duplicate the user may be told of; one held
+        outside becomes a transfer request, answered as the transfer page answers (the same whether
+        or not the number exists). None: the number is free, save."""
+        request = self.request
+        try:
+            holder = services.lookup_cccd(
+                request=request, cccd=form.cleaned_data["cccd"], purpose="thêm, sửa đối tượng"
+            )
+        except services.LookupLimitExceeded as exceeded:
+            form.add_error(None, exceeded.message)
+            return self.render_form(form, instance)
+        if holder is services.CccdHolder.HERE:
+            form.add_error("cccd", "Số CCCD này đã có trong sổ theo dõi.")
+            return self.render_form(form, instance)
+        if holder is services.CccdHolder.ELSEWHERE:
+            data = form.cleaned_data
+            action = "sửa" if instance.pk else "thêm"
+            services.request_transfer(
+                request=request,
+                cccd=data["cccd"],
+                village=data["village"],
+                reason=f"Đề nghị khi {action} đối tượng; cư trú tại địa bàn từ {data['resident_since']:%d/%m/%Y}.",
+                holder=holder,
+            )
+            messages.info(request, services.TRANSFER_SENT_MESSAGE)
+            return redirect("subjects:transfers")
+        return None
 
 
 class ObjectHistoryView(RegisterView):
