@@ -14,6 +14,7 @@ from areas.jurisdiction import get_visible_or_404
 from areas.permissions import Action, can
 from areas.selectors import breadcrumbs
 from criteria.scoring import Scorecard
+from subjects.access import log_scorecard_read
 
 from . import selectors, services
 from .decisions import appraisal_minutes_pdf
@@ -118,7 +119,10 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     services.mark_notifications_read(user=request.user, dossier_id=dossier.pk)
-    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+    context = _detail_context(request, dossier)
+    cards = [context["submission_card"], context["appraisal_card"]]
+    log_scorecard_read(request, cards, area=dossier.area, object_type="dossier")
+    return render(request, "dossiers/dossier_detail.html", context)
 
 
 @login_required

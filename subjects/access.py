@@ -75,3 +75,25 @@ def log_access(
         ip_address=client_ip(request),
         area=area,
     )
+
+
+def log_scorecard_read(request: HttpRequest, cards: Any, *, area: Area, object_type: str) -> AccessLog | None:
+    """A page showing scorecards (`criteria.scoring.Scorecard`, live or frozen) names the persons
+    among their failing records: log it, once for the request, when it does."""
+    named = {
+        record.pk
+        for card in cards
+        if card is not None
+        for result in card.results
+        for record in result.failing
+        if record.model == "person"
+    }
+    if not named:
+        return None
+    return log_person_read(
+        request,
+        object_type=object_type,
+        object_id=area.pk,
+        area=area,
+        description=f"Đánh giá tiêu chí: nêu tên {len(named)} đối tượng",
+    )

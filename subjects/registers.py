@@ -47,6 +47,11 @@ class RegisterConfig:
     def holds_person_data(self) -> bool:
         return self.model is m.Person or self.of_person
 
+    @property
+    def names_persons(self) -> bool:
+        """Its pages name persons: its own records, or its members (a group's, a case's)."""
+        return self.holds_person_data or bool(self.persons_field)
+
     def queryset(self, user: Any) -> models.QuerySet:
         queryset = self.model.objects.visible_to(user).select_related(*self.related)
         if self.prefetch:

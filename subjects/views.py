@@ -149,6 +149,14 @@ class ObjectDetailView(RegisterView):
             related = getattr(record, self.register.persons_field)
             persons = list(related.visible_to(request.user).select_related("village").order_by("name_search"))
             persons_elsewhere = related.count() - len(persons)
+            if persons:
+                log_person_read(
+                    request,
+                    object_type=self.register.object_type,
+                    object_id=record.pk,
+                    area=self.register.area_of(record),
+                    description=f"Xem {self.register.noun}: {len(persons)} đối tượng",
+                )
         context = {
             "register": self.register,
             "record": record,
@@ -209,14 +217,14 @@ class ObjectEditView(RegisterView):
     def get(self, request: HttpRequest, pk: int | None = None, person_pk: int | None = None) -> HttpResponse:
         instance = self.get_instance(pk, person_pk)
         self.check_may_edit(instance)
-        if instance.pk and self.register.holds_person_data:
-            log_access(
-                request=request,
-                action=m.AccessAction.VIEW,
+        if self.register.names_persons:
+            # The form names persons: the record's own, its person, or the choices of members.
+            log_person_read(
+                request,
                 object_type=self.register.object_type,
                 object_id=instance.pk,
-                area=self.register.area_of(instance),
-                description=f"Mở biểu mẫu sửa: {self.register.noun}",
+                area=self.register.area_of(instance) if (instance.pk or self.register.of_person) else None,
+                description=f"Mở biểu mẫu {'sửa' if instance.pk else 'thêm'}: {self.register.noun}",
             )
         return self.render_form(self.register.form(instance=instance, user=request.user), instance)
 
@@ -269,9 +277,9 @@ class ObjectHistoryView(RegisterView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get_object(pk)
-        if self.register.holds_person_data:
-            log_access(
-                request=request,
+        if self.register.names_persons:
+            log_person_read(
+                request,
                 action=m.AccessAction.HISTORY,
                 object_type=self.register.object_type,
                 object_id=record.pk,
