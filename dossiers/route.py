@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from areas.models import Role
-from areas.permissions import CO_APPRAISING_ROLES, COMMUNE_ROLES
+from areas.permissions import CO_APPRAISING_ROLES, COMMUNE_ROLES  # noqa: F401 (read from here too)
 
 
 class State(models.TextChoices):
@@ -71,7 +71,6 @@ FREEZES_SCORECARD = {
 # Roles acting for the commune (`COMMUNE_ROLES`) and the co-appraising departments, who give their
 # opinion while a dossier is under appraisal, are named once in the policy (`areas.permissions`).
 OPINION_ROLES = CO_APPRAISING_ROLES
-__all__ = ["COMMUNE_ROLES", "OPINION_ROLES"]
 OPINION_STATES = {S.UNDER_APPRAISAL}
 
 # Days a step may take before the inbox marks it overdue (states where someone must act).

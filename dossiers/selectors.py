@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from areas import permissions
 from areas.models import Area
-from areas.permissions import Action, acts_for
+from areas.permissions import Action, acts_for  # noqa: F401 (the services read it from here)
 from criteria.facts import Baseline
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
@@ -60,7 +60,6 @@ def registration_baselines(area_ids: Sequence[int], as_of: dt.date) -> dict[int,
 
 
 # Who may act on a dossier is the policy's (`areas.permissions`), which reads the route's table.
-__all__ = ["acts_for"]
 
 
 def available_moves(user: Any, dossier: Dossier) -> list[tuple[str, str]]:
