@@ -1,4 +1,5 @@
-"""The navigation a user sees, by role."""
+"""The navigation a user sees: every item everyone signed in may open, plus those the policy
+(`areas.permissions`) grants."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, icon, roles allowed or None for everyone signed in)
-NAVIGATION: list[tuple[str, str, str, set[str] | None]] = [
-    ("Trang chủ", "home", "bi-house", None),
-    ("Địa bàn", "areas:mine", "bi-diagram-3", None),
-    ("Sổ theo dõi", "subjects:index", "bi-journal-text", None),
-    ("Tiêu chí", "criteria:index", "bi-list-check", None),
-    ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", None),
-    ("Báo cáo", "reports:index", "bi-file-earmark-text", None),
-    ("Nhật ký truy cập", "subjects:access_log", "bi-eye", {"appraising_police", "province_observer"}),
+from .permissions import Action, can
+
+# (label, url name, icon, the actions of which it needs one, or () for everyone signed in)
+NAVIGATION: list[tuple[str, str, str, tuple[Action, ...]]] = [
+    ("Trang chủ", "home", "bi-house", ()),
+    ("Địa bàn", "areas:mine", "bi-diagram-3", ()),
+    ("Sổ theo dõi", "subjects:index", "bi-journal-text", ()),
+    ("Tiêu chí", "criteria:index", "bi-list-check", ()),
+    ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", ()),
+    ("Báo cáo", "reports:index", "bi-file-earmark-text", ()),
+    (
+        "Chuyển quản lý",
+        "subjects:transfers",
+        "bi-arrow-left-right",
+        (Action.REQUEST_TRANSFER, Action.DECIDE_TRANSFER),
+    ),
+    ("Nhật ký truy cập", "subjects:access_log", "bi-eye", (Action.READ_ACCESS_LOG,)),
 ]
 
 
@@ -24,8 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for label, url_name, icon, roles in NAVIGATION:
-        if roles is not None and user.role not in roles and not user.is_superuser:
+    for label, url_name, icon, actions in NAVIGATION:
+        if actions and not any(can(user, action) for action in actions):
             continue
         try:
             url = reverse(url_name)

@@ -499,9 +499,8 @@ def _users(units: dict[str, Area], bodies: dict[str, Body]) -> None:
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
-        elif user.body_id is None or user.role != role:
+        else:
             # A demo database from before bodies existed: bring its accounts up to date.
-            user.role, user.body = role, bodies[body_key]
-            user.save(update_fields=["role", "body"])
+            User.objects.filter(pk=user.pk).update(role=role, body=bodies[body_key])
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", settings.DEMO_PASSWORD, full_name="Quản trị hệ thống")

@@ -4,9 +4,7 @@ from django.urls import include, path
 
 from areas import views as area_views
 
-admin.site.site_header = "Quản trị hệ thống — Địa bàn không ma túy"
-admin.site.site_title = "Quản trị"
-
+# `admin.site` is `areas.admin_site.SecureAdminSite`: superusers only, with a one-time code.
 urlpatterns = [
     path("", area_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

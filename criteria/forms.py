@@ -7,8 +7,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from dossiers.uploads import validate_upload
+
 from . import rules
-from .models import EVIDENCE_MAX_BYTES, Criterion, EvidenceAttestation
+from .models import Criterion, EvidenceAttestation
 
 
 def rules_help() -> str:
@@ -104,9 +106,10 @@ class AttestationForm(forms.ModelForm):
         self.fields["attested_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_document(self):
+        # The one check of uploaded papers: type read from the content, size bounded.
         document = self.cleaned_data.get("document")
-        if document is not None and document.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError("Tệp minh chứng không được lớn hơn 10 MB.")
+        if document is not None:
+            validate_upload(document)
         return document
 
     def clean_attested_on(self):

@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from areas.home import Task
-from areas.models import Area, Level, Role
-
-COMMUNE_ROLES = {Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR}
+from areas.models import Area, Level
+from areas.permissions import commune_of
 
 
 def village_progress_task(user: Any) -> list[Task]:
     """For the commune's police and chair: how many villages meet every criterion today."""
-    if user.role not in COMMUNE_ROLES or not user.area_id or user.area.level != Level.COMMUNE:
+    if commune_of(user) is None:
         return []
     from .services import score_areas
 

@@ -14,14 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from areas.jurisdiction import area_is_visible
-from areas.models import Area, Level, Role
+from areas.models import Area, Level
+from areas.permissions import Action, can
+from dossiers.uploads import validate_upload
 from programmes.models import Programme
 from programmes.selectors import governing_programmes, missing_programme_message
 
 from . import rules
 from .facts import FactPlan, ScoringContext
-from .models import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, CriteriaSet, Criterion, EvidenceAttestation
+from .models import CriteriaSet, Criterion, EvidenceAttestation
 from .scoring import CriterionResult, EvidenceInfo, FailingRecord, Scorecard, Status
 from .selectors import gather_facts, id_subquery
 
@@ -271,11 +272,7 @@ def _attestations(
 
 def can_attest(user: Any, area: Area) -> bool:
     """Commune police attest for their own commune and its villages (superusers anywhere)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return user.role == Role.COMMUNE_POLICE and area_is_visible(user, area)
+    return can(user, Action.ATTEST_EVIDENCE, area)
 
 
 @transaction.atomic
@@ -291,17 +288,22 @@ def create_attestation(
     note: str = "",
 ) -> EvidenceAttestation:
     """Record that a named officer attests, with `document`, that `area` meets `criterion` as of
-    `attested_on`. Only commune police of the unit may; the document must be a PDF or an image of
-    at most 10 MB."""
+    `attested_on`. Only commune police of the unit may; the criterion must belong to the set
+    that scores the unit on that day; the document must be a PDF, JPEG or PNG of at most 10 MB,
+    read from its content (`dossiers.uploads.validate_upload`), not trusted from its name."""
     if not can_attest(user, area):
         raise PermissionDenied("Chỉ Công an xã của đơn vị mới được tải lên minh chứng.")
     if area.level not in SCORED_LEVELS:
         raise ValidationError({"area": "Chỉ ghi minh chứng cho thôn, bản hoặc xã."})
-    if document.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"document": "Tệp minh chứng không được lớn hơn 10 MB."})
-    extension = document.name.rsplit(".", 1)[-1].lower() if "." in document.name else ""
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError({"document": "Chỉ nhận tệp PDF, JPG hoặc PNG."})
+    criteria_set = applicable_set(area=area, as_of=attested_on)
+    if criteria_set is None or criterion.criteria_set_id != criteria_set.pk:
+        raise ValidationError(
+            {"criterion": f"Tiêu chí này không thuộc bộ tiêu chí áp dụng cho {area} vào ngày xác nhận."}
+        )
+    try:
+        validate_upload(document)
+    except ValidationError as error:
+        raise ValidationError({"document": error.messages}) from error
     attestation = EvidenceAttestation(
         area=area,
         criterion=criterion,

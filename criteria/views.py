@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from areas.jurisdiction import get_visible_or_404
 from areas.models import Area, Level
 from areas.selectors import breadcrumbs
+from subjects.access import log_scorecard_read
 
 from . import selectors, services
 from .forms import AsOfForm, AttestationForm
@@ -44,6 +45,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_visible_or_404(Area.objects.select_related("parent"), request.user, pk=pk)
     form = AsOfForm(request.GET or None, initial={"ngay": timezone.localdate()})
     card = services.score_area(area=area, as_of=form.as_of(), proposal_date=form.proposal_date())
+    log_scorecard_read(request, [card], area=area, object_type="scorecard")
     context = {
         "area": area,
         "form": form,

@@ -183,6 +183,22 @@ class Dossier(models.Model):
         }
         return by_function.get(ROLE_FUNCTION.get(role, ""))
 
+    def acting_body_ids(self, role: str) -> list[int]:
+        """The bodies whose users take `role`'s part on this dossier: the one it names for the
+        role, or, for co-appraisers, every co-appraising body of its programme's route."""
+        body_id = self.body_id_for(role)
+        if body_id is not None:
+            return [body_id]
+        if ROLE_FUNCTION.get(role) == RouteFunction.CO_APPRAISE:
+            return [
+                step.body_id
+                for step in self.programme.route_steps.all()
+                if step.function == RouteFunction.CO_APPRAISE
+                and step.unit_level == self.area.level
+                and step.body_id is not None
+            ]
+        return []
+
     @property
     def deadline(self) -> dt.date | None:
         """The day the current step should be done by, when the programme sets a deadline for it

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from areas.models import Role
+from areas.permissions import CO_APPRAISING_ROLES, COMMUNE_ROLES, COUNCIL_ROLES  # noqa: F401 (read from here too)
 from programmes.models import RouteFunction
 
 
@@ -95,14 +96,12 @@ FREEZES_SCORECARD = {
     M.APPRAISE_FAIL: "appraisal",
 }
 
-# Roles acting for the commune; every other role acts for the appraising and deciding body.
-COMMUNE_ROLES = {R.COMMUNE_POLICE, R.COMMUNE_CHAIR}
-
-# Co-appraising bodies give their opinion while a dossier is under appraisal; council members
-# vote while it is before the council.
-OPINION_ROLES = {R.CO_APPRAISER}
+# Roles acting for the commune (`COMMUNE_ROLES`) and the co-appraising bodies, who give their
+# opinion while a dossier is under appraisal, are named once in the policy (`areas.permissions`);
+# council members vote while it is before the council.
+OPINION_ROLES = CO_APPRAISING_ROLES
 OPINION_STATES = {S.UNDER_APPRAISAL}
-VOTING_ROLES = {R.COUNCIL_MEMBER}
+VOTING_ROLES = COUNCIL_ROLES
 VOTING_STATES = {S.COUNCIL_REVIEW}
 
 # The function of the programme's route each role fills: it names the body that acts.

@@ -8,23 +8,15 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from areas.jurisdiction import area_is_visible
+from areas import permissions
 from areas.models import Area
+from areas.permissions import Action, acts_for  # noqa: F401 (the services read it from here)
 from criteria.facts import Baseline
 from programmes.models import RouteFunction, RouteStep
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
 from .models import Dossier, Notification, Registration
-from .route import (
-    COMMUNE_ROLES,
-    OPINION_ROLES,
-    OPINION_STATES,
-    ROLE_FUNCTION,
-    VOTING_ROLES,
-    VOTING_STATES,
-    acting_states,
-    moves_from,
-)
+from .route import COMMUNE_ROLES, ROLE_FUNCTION, acting_states
 
 
 def baseline_counts(*, area: Area, as_of: dt.date) -> dict[str, int]:
@@ -69,54 +61,24 @@ def registration_baselines(area_ids: Sequence[int], as_of: dt.date) -> dict[int,
 
 
 def acting_body_ids(dossier: Dossier, role: str) -> list[int]:
-    """The bodies whose users take `role`'s part on `dossier`: the one the dossier names for the
-    role, or, for co-appraisers, every co-appraising body of its programme's route."""
-    body_id = dossier.body_id_for(role)
-    if body_id is not None:
-        return [body_id]
-    if role in OPINION_ROLES:
-        return list(
-            RouteStep.objects.filter(
-                programme_id=dossier.programme_id,
-                unit_level=dossier.area.level,
-                function=RouteFunction.CO_APPRAISE,
-            ).values_list("body_id", flat=True)
-        )
-    return []
-
-
-def acts_for(user: Any, dossier: Dossier, role: str) -> bool:
-    """Whether `user`, holding `role`, acts for the body that takes `role`'s steps on `dossier`:
-    the dossier's commune for commune roles, the body its programme's route names otherwise."""
-    if not getattr(user, "is_authenticated", False) or user.role != role or user.area_id is None:
-        return False
-    if role in COMMUNE_ROLES:
-        return area_is_visible(user, dossier.commune)
-    return user.body_id is not None and user.body_id in acting_body_ids(dossier, role)
+    return dossier.acting_body_ids(role)
 
 
 def available_moves(user: Any, dossier: Dossier) -> list[tuple[str, str]]:
-    """The moves `user` may take on `dossier` now, as (move, to state)."""
-    return [
-        (move, to)
-        for move, to, role in moves_from(dossier.state, has_council=dossier.has_council)
-        if acts_for(user, dossier, role)
-    ]
+    """The moves `user` may take on `dossier` now, as (move, to state): the policy's answer."""
+    return permissions.dossier_moves(user, dossier)
 
 
 def may_give_opinion(user: Any, dossier: Dossier) -> bool:
-    return (
-        user.role in OPINION_ROLES and dossier.state in OPINION_STATES and acts_for(user, dossier, user.role)
-    )
+    return permissions.can(user, Action.GIVE_OPINION, dossier)
 
 
 def may_vote(user: Any, dossier: Dossier) -> bool:
-    return user.role in VOTING_ROLES and dossier.state in VOTING_STATES and acts_for(user, dossier, user.role)
+    return permissions.can(user, Action.VOTE_IN_COUNCIL, dossier)
 
 
 def may_add_documents(user: Any, dossier: Dossier) -> bool:
-    """Whoever has a step to take on the dossier may attach papers to it."""
-    return bool(available_moves(user, dossier)) or may_give_opinion(user, dossier)
+    return permissions.can(user, Action.ADD_DOSSIER_DOCUMENTS, dossier)
 
 
 def _acting_q(user: Any) -> Q:
@@ -124,7 +86,7 @@ def _acting_q(user: Any) -> Q:
     states = acting_states(user.role)
     if not states or user.area_id is None:
         return Q(pk__in=[])
-    if user.role in COMMUNE_ROLES:
+    if permissions.has_role(user, COMMUNE_ROLES):
         return Q(state__in=states)  # the jurisdiction gate already keeps the user's own commune
     if user.body_id is None:
         return Q(pk__in=[])

@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from areas.jurisdiction import area_is_visible
+from areas import permissions
 from areas.models import Area, Body, Level, Role
+from areas.permissions import Action
 from criteria.services import Status, score_area, score_areas
 from programmes.models import Phase
 from programmes.selectors import governing_programme, missing_programme_message, route_for
@@ -40,7 +41,6 @@ from .models import (
 from .route import (
     COMMUNE_ROLES,
     FREEZES_SCORECARD,
-    OPINION_ROLES,
     OPINION_STATES,
     REASON_REQUIRED,
     TRANSITIONS,
@@ -77,7 +77,7 @@ def register(
     """Register a village or commune to build "không có ma túy" and open its dossier in draft,
     freezing the register counts of the day as the baseline, and the programme that governs the
     unit that day with the bodies its route names."""
-    if user.role != Role.COMMUNE_POLICE or not area_is_visible(user, area):
+    if not permissions.can(user, Action.REGISTER_DOSSIER, area):
         raise MoveRefused("Chỉ Công an xã được đăng ký xây dựng cho đơn vị thuộc xã mình.")
     if area.level not in (Level.VILLAGE, Level.COMMUNE):
         raise MoveRefused("Chỉ đăng ký xây dựng cho thôn, bản, tổ dân phố hoặc xã, phường, đặc khu.")
@@ -172,8 +172,7 @@ def move(
         move = Move(move)
     except ValueError as exc:
         raise MoveRefused("Thao tác không hợp lệ.") from exc
-    roles = {role for (_frm, m), (_to, role) in TRANSITIONS.items() if m == move}
-    if user.role not in roles:
+    if not permissions.takes_move(user, move):
         raise MoveRefused(f"Vai trò của bạn không được thực hiện thao tác “{move.label}”.")
     comment = comment.strip()
     if move in REASON_REQUIRED and not comment:
@@ -201,7 +200,7 @@ def move(
             )
         to_state, _role = transition
         day = on or timezone.localdate()
-        _check_acting_body_open(dossier, user.role, day)
+        _check_acting_body_open(dossier, user, day)
         now = _moment(day)
         event = DossierEvent(
             dossier=dossier,
@@ -232,16 +231,16 @@ def move(
     return dossier
 
 
-def _check_acting_body_open(dossier: Dossier, role: str, day: dt.date) -> None:
+def _check_acting_body_open(dossier: Dossier, user: Any, day: dt.date) -> None:
     """A body closed on `day` (a district after 01/07/2025) takes no step; the refusal names the
     body that now acts in its place."""
-    if role in COMMUNE_ROLES:
+    if permissions.has_role(user, COMMUNE_ROLES):
         if not dossier.commune.is_open_on(day):
             raise MoveRefused(
                 f"{dossier.commune} đã giải thể, sáp nhập từ ngày {dossier.commune.closed_on:%d/%m/%Y}."
             )
         return
-    body_id = dossier.body_id_for(role)
+    body_id = dossier.body_id_for(permissions.role_of(user))
     if body_id is None:
         return
     body = Body.objects.select_related("area", "successor__area").get(pk=body_id)
@@ -406,7 +405,7 @@ def add_document(*, dossier_id: int, user: Any, kind: str, upload: File) -> Doss
 def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opinion:
     """A co-appraising body of the dossier's programme gives its opinion while the dossier is
     under appraisal."""
-    if user.role not in OPINION_ROLES:
+    if not permissions.has_role(user, permissions.CO_APPRAISING_ROLES):
         raise MoveRefused("Chỉ cơ quan phối hợp thẩm định theo kế hoạch cho ý kiến phối hợp thẩm định.")
     text = text.strip()
     if not text:
@@ -429,7 +428,7 @@ def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opini
 def cast_vote(*, dossier_id: int, user: Any, agrees: bool, comment: str = "") -> CouncilVote:
     """A member of the dossier's council votes (or changes their vote) while it is before the
     council."""
-    if user.role != Role.COUNCIL_MEMBER:
+    if not permissions.has_role(user, permissions.COUNCIL_ROLES):
         raise MoveRefused("Chỉ thành viên Hội đồng xét duyệt biểu quyết.")
     dossier = _locked_visible(dossier_id, user)
     if dossier.state not in VOTING_STATES or not selectors.acts_for(user, dossier, user.role):
@@ -448,7 +447,7 @@ def record_finding(
 ) -> AppraisalFinding:
     """The appraiser's result for criterion `number`; a result other than the computed one
     needs a written reason."""
-    if user.role != Role.APPRAISING_POLICE:
+    if not permissions.has_role(user, permissions.APPRAISING_ROLES):
         raise MoveRefused("Chỉ cơ quan công an thẩm định ghi kết quả thẩm định từng tiêu chí.")
     dossier = _locked_visible(dossier_id, user)
     if dossier.state not in OPINION_STATES or not selectors.acts_for(user, dossier, user.role):
@@ -480,10 +479,12 @@ def closed_bodies_taken_over_by(user: Any, dossier: Dossier, day: dt.date) -> li
     user's body (and the user holds that role): what `take_over` would move to the user's body."""
     if user.body_id is None or dossier.state in (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED):
         return []
+    # The closed body must be the one that holds the user's own role on the dossier.
+    own_body_id = dossier.body_id_for(permissions.role_of(user))
     fields = []
-    for field, role in (("appraiser", Role.APPRAISING_POLICE), ("decider", Role.DECIDING_CHAIR)):
+    for field in ("appraiser", "decider"):
         body = getattr(dossier, field)
-        if user.role == role and not body.is_open_on(day):
+        if body.pk == own_body_id and not body.is_open_on(day):
             successor = body.acting_successor(day)
             if successor is not None and successor.pk == user.body_id:
                 fields.append(field)

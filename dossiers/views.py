@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from areas.jurisdiction import get_visible_or_404
-from areas.models import Role
+from areas.permissions import Action, can
 from areas.selectors import breadcrumbs
 from criteria.scoring import Scorecard
+from subjects.access import log_scorecard_read
 
 from . import selectors, services
 from .decisions import appraisal_minutes_pdf
 from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, VoteForm, move_form_class
 from .models import Decision, Dossier, DossierDocument
-from .route import OPINION_STATES, Move, State
+from .route import Move, State
 from .services import MoveRefused
 
 
@@ -85,7 +86,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
     ]
     findings = {f.number: f for f in dossier.findings.select_related("appraiser")}
     appraisal_rows = []
-    if dossier.state in OPINION_STATES and selectors.acts_for(user, dossier, Role.APPRAISING_POLICE):
+    if can(user, Action.APPRAISE_CRITERIA, dossier):
         for result in services.current_results(dossier):
             finding = findings.get(result["number"])
             initial = {"number": result["number"], "status": finding.status if finding else result["status"]}
@@ -136,7 +137,10 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     services.mark_notifications_read(user=request.user, dossier_id=dossier.pk)
-    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+    context = _detail_context(request, dossier)
+    cards = [context["submission_card"], context["appraisal_card"]]
+    log_scorecard_read(request, cards, area=dossier.area, object_type="dossier")
+    return render(request, "dossiers/dossier_detail.html", context)
 
 
 @login_required
@@ -163,7 +167,18 @@ def take_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã thực hiện: {Move(move).label}.")
             return redirect(dossier)
-    messages.error(request, "Chưa thực hiện được thao tác; xem lỗi trong khung thao tác bên dưới.")
+    # The step's own form may no longer be on the page (someone else took it): say why here too.
+    reasons = " ".join(
+        [
+            *form.non_field_errors(),
+            *(
+                f"{form[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+                if name != "__all__"
+            ),
+        ]
+    )
+    messages.error(request, f"Chưa thực hiện được thao tác: {reasons}")
     dossier.refresh_from_db()
     context = _detail_context(request, dossier, **{f"move_{move}": form})
     return render(request, "dossiers/dossier_detail.html", context, status=400)

@@ -10,18 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from areas.home import Task
-from areas.models import Role
+from areas.permissions import Action, can
 from programmes.models import Phase, ReportKind
 
 from .models import ReportRequest, ReportStatus
 from .services import REMIND_DAYS_BEFORE
 
-# Who answers for a unit's reports: its police (the standing body) and its chair.
-RESPONSIBLE_ROLES = {Role.APPRAISING_POLICE, Role.DECIDING_CHAIR, Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR}
-
 
 def report_tasks(user: Any) -> list[Task]:
-    if getattr(user, "role", "") not in RESPONSIBLE_ROLES or not user.area_id:
+    # Who answers for a unit's reports: those who may write them (the policy's REQUEST_REPORT).
+    if not can(user, Action.REQUEST_REPORT, user.area) or not user.area_id:
         return []
     tasks = []
     drafts = list(

@@ -17,23 +17,22 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from areas.jurisdiction import area_is_visible
-from areas.models import Area, Role
+from areas.models import Area
+from areas.permissions import Action, can
 from programmes.models import Phase, Programme, ProvinceTarget, ReportingWindow, ReportKind
 from programmes.selectors import governing_programme
 
 from . import gathering, lease, output
-from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus, report_file_path
+from .models import ReportRequest, ReportStatus, report_file_path
 from .periods import period_end_kinds, period_for
 
-REPORT_ROLES = {
-    Role.COMMUNE_POLICE,
-    Role.COMMUNE_CHAIR,
-    Role.APPRAISING_POLICE,
-    Role.DECIDING_CHAIR,
-    Role.PROVINCE_OBSERVER,
-}
 SUMMARY_KINDS = {ReportKind.PHASE_SUMMARY, ReportKind.FINAL_SUMMARY}
+
+
+FINISHED_REPORT_REFUSAL = (
+    "Báo cáo đã hoàn thành và đã được lưu trữ: không sửa nội dung hay tạo lại báo cáo đã hoàn thành. "
+    "Việc đính chính sẽ được lập thành một phiên bản mới."
+)
 
 
 class ReportRefused(Exception):
@@ -45,11 +44,8 @@ class ReportRefused(Exception):
 
 
 def may_request(user: Any, unit: Area) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not (user.is_superuser or user.role in REPORT_ROLES):
-        return False
-    return unit.level in REPORT_UNIT_LEVELS and area_is_visible(user, unit)
+    """Whether `user` may ask for a report of `unit` (the policy's `REQUEST_REPORT`)."""
+    return can(user, Action.REQUEST_REPORT, unit)
 
 
 def _enqueue(report_id: int) -> None:
@@ -97,8 +93,9 @@ def request_report(
     proposals: str = "",
 ) -> tuple[ReportRequest, bool]:
     """Ask for a report and queue its build. Asking again for the same kind, unit and period
-    returns the same report: it is rebuilt only if it was a draft, failed, or its narrative
-    changed; while it is queued or running nothing more is queued. Returns (report, queued)."""
+    returns the same report: it is rebuilt only if it was a draft or failed, or its narrative
+    changed before it was finished; while it is queued or running nothing more is queued. A
+    finished report is never overwritten (ReportRefused). Returns (report, queued)."""
     if not may_request(user, unit):
         raise ReportRefused("Bạn không được lập báo cáo cho đơn vị này.")
     period, phase = _resolve_period(kind=kind, unit=unit, year=year, phase=phase)
@@ -130,7 +127,10 @@ def request_report(
     if report.is_pending:
         return report, False
     changed = (report.difficulties, report.proposals, report.as_of) != (difficulties, proposals, as_of)
-    if report.status == ReportStatus.DONE and not changed:
+    if report.status == ReportStatus.DONE:
+        # An archived report stays as it was issued; a correction is a new version, never an overwrite.
+        if changed:
+            raise ReportRefused(FINISHED_REPORT_REFUSAL)
         return report, False
     report.difficulties, report.proposals, report.as_of = difficulties, proposals, as_of
     report.status, report.error = ReportStatus.QUEUED, ""

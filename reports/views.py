@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from areas.jurisdiction import get_visible_or_404
 from areas.models import Area, Level
+from areas.permissions import Action, can, require
 from programmes.models import Programme
 
 from . import charts, selectors, services
@@ -144,6 +145,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         .select_related("unit", "requested_by", "phase__programme")
         .order_by("-requested_at")[:100]
     )
+    if request.method == "POST":
+        require(request.user, Action.REQUEST_REPORT)
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -168,7 +171,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             return redirect(report)
     context = {
         "reports": reports,
-        "form": form,
+        "form": form if can(request.user, Action.REQUEST_REPORT) else None,
         "crumbs": [_root_crumb()],
         "trail": "Danh sách báo cáo",
     }
@@ -181,7 +184,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(
         ReportRequest.objects.select_related("unit", "requested_by", "phase__programme"), request.user, pk=pk
     )
-    may_request = services.may_request(request.user, report.unit)
     initial: dict[str, Any] = {
         "difficulties": report.difficulties,
         "proposals": report.proposals,
@@ -189,8 +191,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = NarrativeForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not may_request:
-            raise Http404
+        require(request.user, Action.REQUEST_REPORT, report.unit)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -206,6 +207,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.ReportRefused as exc:
                 form.add_error(None, exc.message)
+                messages.error(request, exc.message)
             else:
                 if queued:
                     messages.success(request, "Đã gửi yêu cầu; báo cáo đang được tổng hợp.")
@@ -215,7 +217,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "form": form,
-        "may_request": may_request and not report.is_pending,
+        "may_request": can(request.user, Action.EDIT_REPORT, report) and not report.is_pending,
         "refresh": report.is_pending,
         "figures": report.figures,
         "crumbs": [_root_crumb(), _crumb("Danh sách báo cáo", reverse("reports:reports"))],

@@ -75,6 +75,16 @@ class PersonForm(RegisterForm):
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
+    def validate_unique(self) -> None:
+        # A CCCD held outside the user's jurisdiction must not be revealed by this form's errors:
+        # its uniqueness is answered after validation by `subjects.services.lookup_cccd`.
+        exclude = self._get_validation_exclusions()
+        exclude.add("cccd")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
     def clean_full_name(self) -> str:
         name = tidy_name(self.cleaned_data["full_name"])
         if not normalise_name(name):

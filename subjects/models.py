@@ -732,3 +732,83 @@ class AccessLog(models.Model):
         return (
             f"{self.user} {self.get_action_display().lower()} {self.object_type} lúc {self.at:%d/%m/%Y %H:%M}"
         )
+
+
+# ---------------------------------------------------------------- transfer of a person between communes
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Đang chờ xử lý"
+    ACCEPTED = "accepted", "Đã chấp nhận — đối tượng đã chuyển về xã"
+    REFUSED = "refused", "Không chấp nhận"
+
+
+class TransferRequestQuerySet(JurisdictionQuerySet):
+    area_path_lookup = "requesting_commune__path"
+
+
+class TransferRequest(models.Model):
+    """A commune's request to take over the record of a person who moved in (chuyển quản lý,
+    Nghị định 105/2021), named by the CCCD number only. The police of the lowest body above both
+    communes decide; accepting moves the person's record, with its history, to `village`.
+
+    The requesting commune sees its requests and their status, never whether or where the number
+    was held: `person` and `deciding_body` are resolved by the service and shown only to the
+    deciding body."""
+
+    requesting_commune = models.ForeignKey(
+        Area, verbose_name="xã đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Area, verbose_name="thôn, bản tiếp nhận", on_delete=models.PROTECT, related_name="+"
+    )
+    cccd = models.CharField("số CCCD", max_length=12, validators=[cccd_validator])
+    reason = models.TextField("lý do, căn cứ", max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("thời điểm đề nghị", default=timezone.now)
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_village = models.ForeignKey(
+        Area,
+        verbose_name="nơi quản lý trước",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deciding_body = models.ForeignKey(
+        Area, verbose_name="cơ quan xem xét", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người quyết định",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("thời điểm quyết định", null=True, blank=True)
+    decision_note = models.TextField("ý kiến", max_length=2000, blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "yêu cầu tiếp nhận đối tượng"
+        verbose_name_plural = "yêu cầu tiếp nhận đối tượng"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="transfer_decided_has_date_check",
+                violation_error_message="Yêu cầu đã quyết định phải có thời điểm quyết định.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu tiếp nhận #{self.pk} của {self.requesting_commune}"

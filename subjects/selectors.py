@@ -272,9 +272,10 @@ _NOT_SHOWN_ON_CREATION = {"id", "name_search", "is_demo", *_UNTRACKED}
 _KIND_LABELS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
 
 
-def change_history(record: Any) -> list[Version]:
+def change_history(record: Any, user: Any) -> list[Version]:
     """Each saved version of `record`, newest first, with the fields it changed (before → after)
-    as a person reads them: choice labels, units and persons by name, Có/Không."""
+    as a person reads them: choice labels, units and persons by name, Có/Không. A person outside
+    `user`'s jurisdiction (a member of a case who lives elsewhere) is never named."""
     model = type(record)
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
     raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
@@ -293,7 +294,7 @@ def change_history(record: Any) -> list[Version]:
         raw.append((version, changes))
         previous = version
 
-    names = _related_names(change for _, changes in raw for change in changes)
+    names = _related_names((change for _, changes in raw for change in changes), user)
     history = [
         Version(
             at=version.history_date,
@@ -318,18 +319,27 @@ def _related_ids(model_field: Any, value: Any) -> list[int]:
     return [value]
 
 
-def _related_names(changes: Any) -> dict[tuple[type, int], str]:
-    """Names of every unit or person the changes point at, one query per related model."""
+OUTSIDE_PERSON = "(đối tượng ngoài địa bàn)"
+
+
+def _related_names(changes: Any, user: Any) -> dict[tuple[type, int], str]:
+    """Names of every unit or person the changes point at, one query per related model; persons
+    only through the jurisdiction gate (units' names are public)."""
     wanted: dict[type, set[int]] = {}
     for model_field, old, new in changes:
         if model_field.is_relation:
             ids = wanted.setdefault(model_field.related_model, set())
             ids.update(_related_ids(model_field, old), _related_ids(model_field, new))
-    return {
-        (model, pk): str(obj)
-        for model, ids in wanted.items()
-        for pk, obj in model._base_manager.in_bulk(list(ids)).items()
-    }
+    names: dict[tuple[type, int], str] = {}
+    for model, ids in wanted.items():
+        if model is Person:
+            found = Person.objects.visible_to(user).in_bulk(list(ids))
+            names.update({(model, pk): str(found[pk]) if pk in found else OUTSIDE_PERSON for pk in ids})
+        else:
+            names.update(
+                {(model, pk): str(obj) for pk, obj in model._base_manager.in_bulk(list(ids)).items()}
+            )
+    return names
 
 
 def _readable(model_field: Any, value: Any, names: dict[tuple[type, int], str]) -> Any:

@@ -1,14 +1,25 @@
-"""Writes to the registers made from the web pages."""
+"""Writes to the registers made from the web pages, the CCCD lookups that never reveal a record
+outside the user's jurisdiction, and the transfer of a person between communes."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils import timezone
 
-from areas.permissions import can_edit_registers
+from areas.models import Area, Level
+from areas.permissions import REFUSALS, Action, can, require
+
+from .access import log_access, log_area
+from .models import AccessAction, Person, TransferRequest, TransferStatus
 
 
 @transaction.atomic
@@ -18,11 +29,189 @@ def save_register_record(*, user: Any, form: ModelForm) -> models.Model:
     The record must still be inside the user's jurisdiction once saved (NetBox's
     restrict-after-save): otherwise the whole write is rolled back and PermissionDenied raised,
     so nobody moves a record out of their own reach."""
-    if not can_edit_registers(user):
-        raise PermissionDenied("Chỉ Công an xã được cập nhật sổ theo dõi.")
+    require(user, Action.EDIT_REGISTERS)
     form.instance._history_user = user
     record = form.save()
     model = type(record)
     if not model.objects.visible_to(user).filter(pk=record.pk).exists():
         raise PermissionDenied("Bản ghi nằm ngoài địa bàn được giao.")
     return record
+
+
+# ---------------------------------------------------------------- CCCD lookups and transfers between communes
+
+
+class CccdHolder(enum.Enum):
+    """Where a CCCD number is held, as the services see it. Pages and the import must show
+    ELSEWHERE exactly as FREE, except that a write then becomes a transfer request."""
+
+    FREE = "free"
+    HERE = "here"  # a person inside the user's jurisdiction holds it: say so
+    ELSEWHERE = "elsewhere"  # held outside the jurisdiction: never revealed
+
+
+LOOKUP_LIMIT_MESSAGE = (
+    "Bạn đã tra cứu số CCCD quá {limit} lần trong một giờ. Hãy thử lại sau; "
+    "nếu cần nhập nhiều đối tượng, hãy dùng chức năng nhập từ Excel."
+)
+TRANSFER_SENT_MESSAGE = (
+    "Đã gửi yêu cầu tiếp nhận đối tượng mang số CCCD này; cơ quan có thẩm quyền sẽ xem xét và trả lời."
+)
+
+
+class LookupLimitExceeded(Exception):
+    def __init__(self, limit: int) -> None:
+        self.message = LOOKUP_LIMIT_MESSAGE.format(limit=limit)
+        super().__init__(self.message)
+
+
+def _count_lookup(user: Any) -> None:
+    """One CCCD lookup against the user's hourly quota (Django's cache; a shared cache such as
+    Redis makes the quota hold across server processes)."""
+    limit = getattr(settings, "CCCD_LOOKUPS_PER_HOUR", 60)
+    key = f"cccd-lookups:{user.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > limit:
+        raise LookupLimitExceeded(limit)
+
+
+def lookup_cccds(*, request: HttpRequest, numbers: Iterable[str], purpose: str) -> dict[str, CccdHolder]:
+    """Where each of `numbers` is held, for the requesting user: HERE, ELSEWHERE or FREE.
+
+    One call is one lookup against the user's hourly quota (LookupLimitExceeded past it) and one
+    access-log row, whatever the number of numbers (the import asks for a whole file at once).
+    The log says how many numbers and why, never the numbers."""
+    wanted = sorted({n for n in numbers if n})
+    user = request.user
+    _count_lookup(user)
+    found = dict(Person.objects.filter(cccd__in=wanted).values_list("cccd", "pk"))
+    here = set(Person.objects.visible_to(user).filter(pk__in=found.values()).values_list("cccd", flat=True))
+    area = log_area(user)
+    if area is not None:
+        log_access(
+            request=request,
+            action=AccessAction.VIEW,
+            object_type="cccd_lookup",
+            area=area,
+            description=f"Tra cứu số CCCD ({purpose}): {len(wanted)} số",
+        )
+    return {
+        n: CccdHolder.HERE if n in here else CccdHolder.ELSEWHERE if n in found else CccdHolder.FREE
+        for n in wanted
+    }
+
+
+def lookup_cccd(*, request: HttpRequest, cccd: str, purpose: str) -> CccdHolder:
+    return lookup_cccds(request=request, numbers=[cccd], purpose=purpose)[cccd]
+
+
+def lowest_common_body(first: Area, second: Area) -> Area | None:
+    """The lowest unit above both (a district before 2025, the province after); None when they
+    sit in different provinces."""
+    first_ids = [int(i) for i in first.path.strip("/").split("/")]
+    second_ids = [int(i) for i in second.path.strip("/").split("/")]
+    common = None
+    for a, b in zip(first_ids, second_ids, strict=False):
+        if a != b:
+            break
+        common = a
+    if common is None:
+        return None
+    unit: Area | None = Area.objects.get(pk=common)
+    today = timezone.localdate()
+    # A district that has ceased (01/07/2025) decides nothing: its province does.
+    while unit is not None and (
+        unit.level not in (Level.DISTRICT, Level.PROVINCE) or not unit.is_open_on(today)
+    ):
+        unit = unit.parent
+    return unit
+
+
+def _body_above(commune: Area) -> Area:
+    """The nearest district (while districts exist) or province above `commune`."""
+    today = timezone.localdate()
+    for unit in reversed(commune.ancestors()):
+        if unit.level in (Level.DISTRICT, Level.PROVINCE) and unit.is_open_on(today):
+            return unit
+    raise ValidationError("Xã chưa thuộc huyện hoặc tỉnh nào; không gửi được yêu cầu.")
+
+
+@transaction.atomic
+def request_transfer(
+    *, request: HttpRequest, cccd: str, village: Area, reason: str, holder: CccdHolder | None = None
+) -> TransferRequest:
+    """Ask to take over the person holding `cccd` into `village` of the user's commune.
+
+    The answer is the same whether or not the number is held anywhere: a request is recorded
+    and the user is told it was sent. Who decides: the police of the lowest body above both
+    communes when the number is held elsewhere (the holder's province when the communes sit in
+    different provinces), the body above the requesting commune otherwise (it finds no record
+    and answers). A number held inside the user's own jurisdiction needs no transfer. `holder`:
+    the caller's own `lookup_cccd` of the number in this request, so it is not counted twice."""
+    user = request.user
+    require(user, Action.REQUEST_TRANSFER)
+    require(user, Action.EDIT_REGISTERS, village)
+    if village.level != Level.VILLAGE:
+        raise ValidationError({"village": "Chọn thôn, bản tiếp nhận đối tượng."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Ghi lý do, căn cứ đề nghị tiếp nhận (nơi chuyển đến, giấy tờ)."})
+    if holder is None:
+        holder = lookup_cccd(request=request, cccd=cccd, purpose="đề nghị tiếp nhận")
+    if holder is CccdHolder.HERE:
+        raise ValidationError({"cccd": "Số CCCD này đã có trong sổ theo dõi của địa bàn bạn quản lý."})
+    commune = village.parent
+    person = None
+    if holder is CccdHolder.ELSEWHERE:
+        person = Person.objects.select_related("village__parent").get(cccd=cccd)
+    if person is not None:
+        deciding_body = lowest_common_body(commune, person.village) or _body_above(person.village.parent)
+    else:
+        deciding_body = _body_above(commune)
+    return TransferRequest.objects.create(
+        requesting_commune=commune,
+        village=village,
+        cccd=cccd,
+        reason=reason,
+        requested_by=user,
+        person=person,
+        from_village=person.village if person else None,
+        deciding_body=deciding_body,
+    )
+
+
+@transaction.atomic
+def decide_transfer(*, user: Any, transfer_id: int, accept: bool, note: str = "") -> TransferRequest:
+    """The deciding body's answer. Accepting moves the person's record (statuses, files,
+    treatments, tests and its change history go with it) to the requesting village."""
+    transfer = TransferRequest.objects.select_for_update().filter(pk=transfer_id).first()
+    if transfer is None or not can(user, Action.DECIDE_TRANSFER, transfer):
+        raise PermissionDenied(REFUSALS[Action.DECIDE_TRANSFER])
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError("Yêu cầu này đã được quyết định.")
+    note = note.strip()
+    if accept:
+        person = Person.objects.select_for_update().filter(pk=transfer.person_id, cccd=transfer.cccd).first()
+        if person is None:
+            raise ValidationError(
+                "Không có đối tượng mang số CCCD này trong sổ theo dõi: chỉ có thể không chấp nhận."
+            )
+        person.village = transfer.village
+        person._history_user = user
+        person._change_reason = f"Chuyển quản lý theo yêu cầu #{transfer.pk}"
+        try:
+            person.full_clean(exclude=["cccd"])
+        except ValidationError as error:
+            raise ValidationError("Không chuyển được: " + " ".join(error.messages)) from error
+        person.save()
+    elif not note:
+        raise ValidationError({"note": "Ghi lý do không chấp nhận."})
+    transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.REFUSED
+    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return transfer

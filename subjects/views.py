@@ -1,417 +1,38 @@
 """The register pages. CRUD views are configuration (as NetBox's): the list / detail / edit /
 history / export flow is written once in the generic views below, and each register in
-`REGISTERS` only names its model, filterset, form and columns. Every lookup starts from
-`Model.objects.visible_to(user)`; only commune police write (`areas.permissions`)."""
+`registers.REGISTERS` only names its model, filterset, form and columns. Every lookup starts from
+`Model.objects.visible_to(user)`; what a user may do is asked of `areas.permissions`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from areas.jurisdiction import get_visible_or_404
-from areas.models import Area, Role
-from areas.permissions import can_edit_registers
+from areas.permissions import Action, can, require
 
-from . import filters, forms, selectors, services
+from . import filters, selectors, services
 from . import models as m
-from .access import log_access
+from .access import log_access, log_area, log_person_read
+from .registers import LIST_PAGES, PERSON_RECORDS, PERSONS, REGISTERS, TIMELINE_REGISTERS, RegisterConfig
+from .tables import display_value
 
 PAGE_SIZE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACCESS_LOG_READERS = {Role.APPRAISING_POLICE, Role.PROVINCE_OBSERVER}
-
-
-# ---------------------------------------------------------------- how a value reads on screen
-
-
-def display_value(obj: Any, name: str) -> Any:
-    """A model field's value as a person reads it: choice labels, Có/Không, units by name."""
-    field_obj = obj._meta.get_field(name)
-    value = getattr(obj, name)
-    if field_obj.choices and value not in (None, ""):
-        return getattr(obj, f"get_{name}_display")()
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return "" if value is None else value
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    value: str | Callable[[Any], Any]
-    link: bool = False
-    align: str = ""
-
-    def cell(self, obj: Any) -> Any:
-        return self.value(obj) if callable(self.value) else display_value(obj, self.value)
-
-
-def _status_badges(person: m.Person) -> str:
-    return format_html_join(
-        " ",
-        '<span class="badge text-bg-light border">{}</span>',
-        ((status.get_kind_display(),) for status in person.active_statuses),
-    )
-
-
-def _percent(commitment: m.HouseholdCommitment) -> str:
-    if not commitment.households:
-        return ""
-    return f"{commitment.signed * 100 / commitment.households:.1f} %".replace(".", ",")
-
-
-# ---------------------------------------------------------------- the registers, as configuration
-
-
-@dataclass(frozen=True)
-class RegisterConfig:
-    key: str
-    slug: str
-    model: type[models.Model]
-    title: str
-    icon: str
-    form: type[forms.RegisterForm]
-    filterset: type | None = None
-    columns: tuple[Column, ...] = ()
-    detail_fields: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    prefetch: tuple[Any, ...] = ()
-    annotate: dict[str, Any] = field(default_factory=dict)
-    persons_field: str = ""  # the many-to-many to persons shown on the detail page
-    of_person: bool = False  # created and read from the person page
-    ordering: tuple[str, ...] = ()  # of the list, when not the model's own
-
-    @property
-    def noun(self) -> str:
-        return str(self.model._meta.verbose_name)
-
-    @property
-    def object_type(self) -> str:
-        return self.model._meta.model_name
-
-    @property
-    def holds_person_data(self) -> bool:
-        return self.model is m.Person or self.of_person
-
-    def queryset(self, user: Any) -> models.QuerySet:
-        queryset = self.model.objects.visible_to(user).select_related(*self.related)
-        if self.prefetch:
-            queryset = queryset.prefetch_related(*self.prefetch)
-        if self.annotate:
-            queryset = queryset.annotate(**self.annotate)
-        # Aggregating drops Meta.ordering; the pk keeps pages stable between equal rows.
-        return queryset.order_by(*(self.ordering or self.model._meta.ordering), "pk")
-
-    def url(self, action: str, *args: Any) -> str:
-        return reverse(f"subjects:{self.key}_{action}", args=args)
-
-    def area_of(self, record: Any) -> Area:
-        if self.of_person:
-            return record.person.village
-        return record.area if self.model is m.PreventionModel else record.village
-
-    def object_url(self, record: Any) -> str:
-        if self.of_person:
-            return reverse("subjects:person_detail", args=[record.person_id])
-        return self.url("detail", record.pk)
-
-
-_VILLAGE = Column("Thôn, bản", lambda obj: obj.village.name)
-
-PERSONS = RegisterConfig(
-    key="person",
-    slug="doi-tuong",
-    model=m.Person,
-    title="Đối tượng",
-    icon="bi-person-vcard",
-    form=forms.PersonForm,
-    filterset=filters.PersonFilterSet,
-    columns=(
-        Column("Họ và tên", "full_name", link=True),
-        Column("Ngày sinh", "birth_date"),
-        Column("Giới tính", "sex"),
-        Column("Số CCCD", lambda p: format_html('<span class="masked">{}</span>', p.masked_cccd)),
-        _VILLAGE,
-        Column("Cư trú", "residence_type"),
-        Column("Có mặt", "presence"),
-        Column("Diện đang quản lý", _status_badges),
-    ),
-    related=("village",),
+FILTER_ERROR = (
+    "Bộ lọc không hợp lệ: hãy sửa các ô được đánh dấu rồi lọc lại (chưa hiển thị, chưa xuất dữ liệu nào)."
 )
-
-STATUSES = RegisterConfig(
-    key="status",
-    slug="dien-quan-ly",
-    model=m.PersonStatus,
-    title="Diện quản lý",
-    icon="bi-person-badge",
-    form=forms.PersonStatusForm,
-    related=("person__village",),
-    of_person=True,
-)
-# Files, treatments and tests are written from the person page and listed across persons; a row
-# links to its person's page, where every view is logged.
-_PERSON_NAME = Column("Họ và tên", lambda record: record.person.full_name, link=True)
-_PERSON_VILLAGE = Column("Thôn, bản", lambda record: record.person.village.name)
-
-
-def _recorded(value: bool | None, yes: str, no: str) -> str:
-    return "(chưa ghi nhận)" if value is None else (yes if value else no)
-
-
-def _treatment_kind(treatment: m.Treatment) -> str:
-    # The substitution label names both medicines; a row names the one given.
-    if treatment.kind == m.TreatmentKind.SUBSTITUTION and treatment.medication:
-        return f"Điều trị thay thế ({treatment.get_medication_display()})"
-    return treatment.get_kind_display()
-
-
-FILES = RegisterConfig(
-    key="file",
-    slug="ho-so-quan-ly",
-    model=m.ManagementFile,
-    title="Hồ sơ quản lý",
-    icon="bi-folder2",
-    form=forms.ManagementFileForm,
-    filterset=filters.ManagementFileFilterSet,
-    columns=(
-        _PERSON_NAME,
-        _PERSON_VILLAGE,
-        Column("Loại hồ sơ", "kind"),
-        Column("Ngày lập", "opened_on"),
-        Column("Ngày kết thúc quản lý", "closed_on"),
-        Column("Người / tổ chức được giao quản lý", "responsible"),
-    ),
-    related=("person__village",),
-    of_person=True,
-    ordering=("-opened_on",),
-)
-TREATMENTS = RegisterConfig(
-    key="treatment",
-    slug="cai-nghien-dieu-tri",
-    model=m.Treatment,
-    title="Cai nghiện, điều trị",
-    icon="bi-capsule",
-    form=forms.TreatmentForm,
-    filterset=filters.TreatmentFilterSet,
-    columns=(
-        _PERSON_NAME,
-        _PERSON_VILLAGE,
-        Column("Hình thức", _treatment_kind),
-        Column("Ngày bắt đầu", "start_date"),
-        Column("Ngày kết thúc", "end_date"),
-        Column("Chấp hành nội quy", lambda t: _recorded(t.complies_with_rules, "Tốt", "Vi phạm")),
-        Column("Ma túy khác", lambda t: _recorded(t.uses_other_drugs, "Có sử dụng", "Không")),
-    ),
-    related=("person__village",),
-    of_person=True,
-    ordering=("-start_date",),
-)
-TESTS = RegisterConfig(
-    key="test",
-    slug="xet-nghiem",
-    model=m.DrugTest,
-    title="Xét nghiệm chất ma túy",
-    icon="bi-eyedropper",
-    form=forms.DrugTestForm,
-    filterset=filters.DrugTestFilterSet,
-    columns=(
-        _PERSON_NAME,
-        _PERSON_VILLAGE,
-        Column("Ngày xét nghiệm", "tested_on"),
-        Column("Kết quả", "result"),
-        Column("Chất ma túy", "substance"),
-        Column("Phương pháp", "method"),
-        Column("Lý do", "reason"),
-    ),
-    related=("person__village",),
-    of_person=True,
-    ordering=("-tested_on",),
-)
-
-VILLAGE_REGISTERS = (
-    RegisterConfig(
-        key="point",
-        slug="diem-ma-tuy",
-        model=m.DrugPoint,
-        title="Điểm, tụ điểm ma túy",
-        icon="bi-geo",
-        form=forms.DrugPointForm,
-        filterset=filters.DrugPointFilterSet,
-        columns=(
-            Column("Mô tả, vị trí", "description", link=True),
-            Column("Loại", "kind"),
-            _VILLAGE,
-            Column("Ngày phát hiện", "found_on"),
-            Column("Ngày triệt xóa", "eliminated_on"),
-        ),
-        detail_fields=("village", "kind", "description", "found_on", "eliminated_on", "note"),
-        related=("village",),
-    ),
-    RegisterConfig(
-        key="group",
-        slug="o-nhom",
-        model=m.CriminalGroup,
-        title="Ổ nhóm, đường dây",
-        icon="bi-people",
-        form=forms.CriminalGroupForm,
-        filterset=filters.CriminalGroupFilterSet,
-        columns=(
-            Column("Tên gọi / mô tả", "name", link=True),
-            Column("Loại", "kind"),
-            _VILLAGE,
-            Column("Ngày phát hiện", "found_on"),
-            Column("Ngày triệt phá", "dismantled_on"),
-            Column("Số thành viên", lambda g: g.member_count, align="text-end"),
-        ),
-        detail_fields=("village", "kind", "name", "found_on", "dismantled_on", "note"),
-        related=("village",),
-        annotate={"member_count": Count("members")},
-        persons_field="members",
-    ),
-    RegisterConfig(
-        key="case",
-        slug="vu-an",
-        model=m.DrugCase,
-        title="Vụ án, vụ việc về ma túy",
-        icon="bi-exclamation-octagon",
-        form=forms.DrugCaseForm,
-        filterset=filters.DrugCaseFilterSet,
-        columns=(
-            Column("Tóm tắt", "summary", link=True),
-            Column("Loại", "kind"),
-            Column("Mức độ", "severity"),
-            Column("Ngày xảy ra", "occurred_on"),
-            _VILLAGE,
-            Column("Số đối tượng", lambda c: c.person_count, align="text-end"),
-        ),
-        detail_fields=("village", "kind", "occurred_on", "severity", "summary", "note"),
-        related=("village",),
-        annotate={"person_count": Count("persons")},
-        persons_field="persons",
-    ),
-    RegisterConfig(
-        key="cultivation",
-        slug="trong-cay",
-        model=m.CultivationIncident,
-        title="Trồng cây có chứa chất ma túy",
-        icon="bi-flower1",
-        form=forms.CultivationIncidentForm,
-        filterset=filters.CultivationIncidentFilterSet,
-        columns=(
-            Column("Loại cây", "plant", link=True),
-            Column("Niên vụ", "season"),
-            _VILLAGE,
-            Column("Diện tích (m²)", "area_m2", align="text-end"),
-            Column("Số cây", "plant_count", align="text-end"),
-            Column("Ngày phát hiện", "found_on"),
-            Column("Ngày phá nhổ", "eradicated_on"),
-        ),
-        detail_fields=(
-            "village",
-            "plant",
-            "season",
-            "area_m2",
-            "plant_count",
-            "found_on",
-            "eradicated_on",
-            "note",
-        ),
-        related=("village",),
-    ),
-    RegisterConfig(
-        key="commitment",
-        slug="cam-ket",
-        model=m.HouseholdCommitment,
-        title="Cam kết của hộ gia đình",
-        icon="bi-house-check",
-        form=forms.HouseholdCommitmentForm,
-        filterset=filters.HouseholdCommitmentFilterSet,
-        columns=(
-            Column("Tính đến ngày", "as_of", link=True),
-            _VILLAGE,
-            Column("Loại cam kết", "kind"),
-            Column("Tổng số hộ", "households", align="text-end"),
-            Column("Số hộ đã ký", "signed", align="text-end"),
-            Column("Tỷ lệ", _percent, align="text-end"),
-        ),
-        detail_fields=("village", "kind", "as_of", "households", "signed", "note"),
-        related=("village",),
-    ),
-    RegisterConfig(
-        key="board",
-        slug="bang-hom-thu",
-        model=m.HotlineBoard,
-        title="Bảng đường dây nóng, hòm thư tố giác",
-        icon="bi-mailbox",
-        form=forms.HotlineBoardForm,
-        filterset=filters.HotlineBoardFilterSet,
-        columns=(
-            Column("Vị trí đặt", "location", link=True),
-            Column("Loại", "kind"),
-            _VILLAGE,
-            Column("Ngày lắp đặt", "installed_on"),
-            Column("Ngày gỡ bỏ", "removed_on"),
-        ),
-        detail_fields=("village", "kind", "location", "installed_on", "removed_on", "note"),
-        related=("village",),
-    ),
-    RegisterConfig(
-        key="prevention",
-        slug="mo-hinh",
-        model=m.PreventionModel,
-        title="Mô hình phòng, chống ma túy",
-        icon="bi-stars",
-        form=forms.PreventionModelForm,
-        filterset=filters.PreventionModelFilterSet,
-        columns=(
-            Column("Tên mô hình", "name", link=True),
-            Column("Loại", "kind"),
-            Column("Địa bàn", lambda p: p.area.name),
-            Column("Tổ chức chủ trì", "lead_organisation"),
-            Column("Ngày thành lập", "established_on"),
-            Column("Đang duy trì", "is_active"),
-            Column("Hiệu quả", "evaluated_effective"),
-        ),
-        detail_fields=(
-            "area",
-            "name",
-            "kind",
-            "lead_organisation",
-            "established_on",
-            "is_active",
-            "ended_on",
-            "last_evaluated_on",
-            "evaluated_effective",
-            "note",
-        ),
-        related=("area",),
-    ),
-)
-
-PERSON_RECORDS = (STATUSES, FILES, TREATMENTS, TESTS)
-# Registers with their own pages (list, create, detail); person records are edited from the person page.
-LISTED_REGISTERS = (PERSONS, *VILLAGE_REGISTERS)
-# Every list page, in the order of the register index.
-LIST_PAGES = (PERSONS, FILES, TREATMENTS, TESTS, *VILLAGE_REGISTERS)
-REGISTERS = {r.key: r for r in (*LISTED_REGISTERS, *PERSON_RECORDS)}
-TIMELINE_REGISTERS = {"status": STATUSES, "file": FILES, "treatment": TREATMENTS, "test": TESTS}
 
 
 # ---------------------------------------------------------------- shared view plumbing
@@ -419,12 +40,6 @@ TIMELINE_REGISTERS = {"status": STATUSES, "file": FILES, "treatment": TREATMENTS
 
 def _crumb(name: str, url: str) -> SimpleNamespace:
     return SimpleNamespace(name=name, get_absolute_url=url)
-
-
-def _log_area(user: Any) -> Area | None:
-    """The unit a list or export is logged against: the user's own (a superuser has none, so
-    the first top unit)."""
-    return user.area or Area.objects.filter(parent__isnull=True).order_by("pk").first()
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -457,22 +72,34 @@ class ObjectListView(RegisterView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filterset()
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        # A filter that does not hold (a village out of reach, a bad date) is an error, never
+        # silently dropped: that would answer the whole list as if it were the filtered one.
+        valid = filterset.is_valid() if filterset.is_bound else True
+        if not valid:
+            messages.error(request, FILTER_ERROR)
+        queryset = filterset.qs if valid else filterset.queryset.none()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
             (self.register.object_url(obj), [(column, column.cell(obj)) for column in self.register.columns])
             for obj in page
         ]
+        if rows and self.register.holds_person_data:
+            log_person_read(
+                request,
+                object_type=self.register.object_type,
+                description=f"Danh sách {self.register.title.lower()}: {len(rows)} dòng (trang {page.number})",
+            )
         context = {
             "register": self.register,
             "filter": filterset,
             "page": page,
             "rows": rows,
             "query": _query_without_page(request),
-            "can_edit": can_edit_registers(request.user),
+            "can_edit": can(request.user, Action.EDIT_REGISTERS),
             "crumbs": [_crumb("Sổ theo dõi", reverse("subjects:index"))],
             "trail": self.register.title,
         }
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=200 if valid else 400)
 
 
 class ObjectExportView(ObjectListView):
@@ -482,11 +109,14 @@ class ObjectExportView(ObjectListView):
     def get(self, request: HttpRequest) -> HttpResponse:
         from .excel import export_xlsx
 
-        queryset = self.filterset(for_export=True).qs
+        filterset = self.filterset(for_export=True)
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(FILTER_ERROR, status=400, content_type="text/plain; charset=utf-8")
+        queryset = filterset.qs
         rows = queryset.count()
         content = export_xlsx(model=self.register.model, queryset=queryset, fields=self.export_fields())
         keys = sorted(k for k, v in request.GET.lists() if k != "page" and any(v))
-        area = _log_area(request.user)
+        area = log_area(request.user)
         if area is not None:
             log_access(
                 request=request,
@@ -503,7 +133,7 @@ class ObjectExportView(ObjectListView):
     def export_fields(self) -> list[str] | None:
         """All columns, except that only the commune police who keep the register get full CCCD
         numbers (as on the person page)."""
-        if self.register.model is not m.Person or can_edit_registers(self.request.user):
+        if self.register.model is not m.Person or can(self.request.user, Action.SEE_FULL_CCCD):
             return None
         return [f.name for f in m.Person._meta.concrete_fields if f.editable and f.name not in ("id", "cccd")]
 
@@ -513,11 +143,20 @@ class ObjectDetailView(RegisterView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get_object(pk)
-        persons = []
+        persons, persons_elsewhere = [], 0
         if self.register.persons_field:
-            persons = list(
-                getattr(record, self.register.persons_field).select_related("village").order_by("name_search")
-            )
+            # Only the persons in the user's own reach are named; the others are counted.
+            related = getattr(record, self.register.persons_field)
+            persons = list(related.visible_to(request.user).select_related("village").order_by("name_search"))
+            persons_elsewhere = related.count() - len(persons)
+            if persons:
+                log_person_read(
+                    request,
+                    object_type=self.register.object_type,
+                    object_id=record.pk,
+                    area=self.register.area_of(record),
+                    description=f"Xem {self.register.noun}: {len(persons)} đối tượng",
+                )
         context = {
             "register": self.register,
             "record": record,
@@ -526,7 +165,8 @@ class ObjectDetailView(RegisterView):
                 for name in self.register.detail_fields
             ],
             "persons": persons,
-            "can_edit": can_edit_registers(request.user, self.register.area_of(record)),
+            "persons_elsewhere": persons_elsewhere,
+            "can_edit": can(request.user, Action.EDIT_REGISTERS, self.register.area_of(record)),
             "crumbs": self.crumbs(),
             "trail": str(record),
         }
@@ -551,8 +191,7 @@ class ObjectEditView(RegisterView):
 
     def check_may_edit(self, instance: Any) -> None:
         area = self.register.area_of(instance) if (instance.pk or self.register.of_person) else None
-        if not can_edit_registers(self.request.user, area):
-            raise PermissionDenied("Chỉ Công an xã được cập nhật sổ theo dõi.")
+        require(self.request.user, Action.EDIT_REGISTERS, area)
 
     def render_form(self, form: Any, instance: Any) -> HttpResponse:
         person = instance.person if self.register.of_person else None
@@ -578,14 +217,14 @@ class ObjectEditView(RegisterView):
     def get(self, request: HttpRequest, pk: int | None = None, person_pk: int | None = None) -> HttpResponse:
         instance = self.get_instance(pk, person_pk)
         self.check_may_edit(instance)
-        if instance.pk and self.register.holds_person_data:
-            log_access(
-                request=request,
-                action=m.AccessAction.VIEW,
+        if self.register.names_persons:
+            # The form names persons: the record's own, its person, or the choices of members.
+            log_person_read(
+                request,
                 object_type=self.register.object_type,
                 object_id=instance.pk,
-                area=self.register.area_of(instance),
-                description=f"Mở biểu mẫu sửa: {self.register.noun}",
+                area=self.register.area_of(instance) if (instance.pk or self.register.of_person) else None,
+                description=f"Mở biểu mẫu {'sửa' if instance.pk else 'thêm'}: {self.register.noun}",
             )
         return self.render_form(self.register.form(instance=instance, user=request.user), instance)
 
@@ -595,9 +234,42 @@ class ObjectEditView(RegisterView):
         form = self.register.form(request.POST, instance=instance, user=request.user)
         if not form.is_valid():
             return self.render_form(form, instance)
+        if self.register.model is m.Person and "cccd" in form.changed_data and form.cleaned_data.get("cccd"):
+            refused = self.check_cccd(form, instance)
+            if refused is not None:
+                return refused
         record = services.save_register_record(user=request.user, form=form)
         messages.success(request, f"Đã lưu {self.register.noun}.")
         return redirect(self.register.object_url(record))
+
+    def check_cccd(self, form: Any, instance: Any) -> HttpResponse | None:
+        """A new CCCD held inside the jurisdiction is a duplicate the user may be told of; one held
+        outside becomes a transfer request, answered as the transfer page answers (the same whether
+        or not the number exists). None: the number is free, save."""
+        request = self.request
+        try:
+            holder = services.lookup_cccd(
+                request=request, cccd=form.cleaned_data["cccd"], purpose="thêm, sửa đối tượng"
+            )
+        except services.LookupLimitExceeded as exceeded:
+            form.add_error(None, exceeded.message)
+            return self.render_form(form, instance)
+        if holder is services.CccdHolder.HERE:
+            form.add_error("cccd", "Số CCCD này đã có trong sổ theo dõi.")
+            return self.render_form(form, instance)
+        if holder is services.CccdHolder.ELSEWHERE:
+            data = form.cleaned_data
+            action = "sửa" if instance.pk else "thêm"
+            services.request_transfer(
+                request=request,
+                cccd=data["cccd"],
+                village=data["village"],
+                reason=f"Đề nghị khi {action} đối tượng; cư trú tại địa bàn từ {data['resident_since']:%d/%m/%Y}.",
+                holder=holder,
+            )
+            messages.info(request, services.TRANSFER_SENT_MESSAGE)
+            return redirect("subjects:transfers")
+        return None
 
 
 class ObjectHistoryView(RegisterView):
@@ -605,9 +277,9 @@ class ObjectHistoryView(RegisterView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get_object(pk)
-        if self.register.holds_person_data:
-            log_access(
-                request=request,
+        if self.register.names_persons:
+            log_person_read(
+                request,
                 action=m.AccessAction.HISTORY,
                 object_type=self.register.object_type,
                 object_id=record.pk,
@@ -618,7 +290,7 @@ class ObjectHistoryView(RegisterView):
         context = {
             "register": self.register,
             "record": record,
-            "versions": selectors.change_history(record),
+            "versions": selectors.change_history(record, request.user),
             "back": back,
             "crumbs": self.crumbs(_crumb(str(record), back)),
             "trail": "Lịch sử thay đổi",
@@ -669,10 +341,10 @@ class PersonDetailView(RegisterView):
             else:
                 edit, history = REGISTERS[entry.kind].url("detail", entry.record.pk), ""
             timeline.append((entry, edit, history))
-        can_edit = can_edit_registers(request.user, person.village)
+        can_edit = can(request.user, Action.EDIT_REGISTERS, person.village)
         context = {
             "person": person,
-            "cccd": person.cccd if can_edit else person.masked_cccd,
+            "cccd": person.cccd if can(request.user, Action.SEE_FULL_CCCD, person) else person.masked_cccd,
             "active_statuses": selectors.statuses_held_on(person, selectors.today()),
             "timeline": timeline,
             "can_edit": can_edit,
@@ -692,7 +364,7 @@ class IndexView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         registers = [(r, r.model.objects.visible_to(request.user).count(), r.url("list")) for r in LIST_PAGES]
-        context = {"registers": registers, "can_edit": can_edit_registers(request.user)}
+        context = {"registers": registers, "can_edit": can(request.user, Action.EDIT_REGISTERS)}
         return render(request, "subjects/index.html", context)
 
 
@@ -702,8 +374,7 @@ class AccessLogView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not (user.is_superuser or user.role in ACCESS_LOG_READERS):
-            raise PermissionDenied("Chỉ Công an huyện / tỉnh được xem nhật ký truy cập.")
+        require(user, Action.READ_ACCESS_LOG)
         queryset = m.AccessLog.objects.visible_to(user).select_related("user", "area").order_by("-at", "-pk")
         filterset = filters.AccessLogFilterSet(request.GET or None, queryset=queryset, request=request)
         page = Paginator(filterset.qs, PAGE_SIZE * 2).get_page(request.GET.get("page"))
@@ -728,7 +399,7 @@ def register_tasks(user: Any) -> list:
     persons without a negative test in 30 days, each linking to the pre-filtered list."""
     from areas.home import Task
 
-    if getattr(user, "role", None) != Role.COMMUNE_POLICE:
+    if not can(user, Action.EDIT_REGISTERS):
         return []
     backlog = selectors.commune_police_backlog(m.Person.objects.visible_to(user))
     persons = PERSONS.url("list")

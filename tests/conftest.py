@@ -66,20 +66,29 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def shipped_criteria_sets(django_db_blocker):
     """Transactional tests flush the database after each one, which also removes the criteria sets
-    the data migration ships. Put them back before the test."""
-    import importlib
-
+    the data migrations ship. Put them back before the test, replaying every data step of the
+    criteria app's migrations in order (the seed, then each later correction of it)."""
     from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
 
     from criteria.models import CriteriaSet
 
     with django_db_blocker.unblock():
-        if not CriteriaSet.objects.exists():
-            importlib.import_module("criteria.migrations.0002_seed_criteria_sets").seed(apps, None)
+        if CriteriaSet.objects.exists():
+            return
+        graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+        for app, name in graph.forwards_plan(graph.leaf_nodes("criteria")[0]):
+            if app != "criteria":
+                continue
+            for operation in graph.nodes[(app, name)].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
 
 
 @pytest.fixture
-def tree(db):
+def tree(db, shipped_criteria_sets):
     lai_chau = AreaFactory(level="province", kind="tỉnh", name="Tỉnh Lai Châu", code="12")
     phong_tho = AreaFactory(level="district", kind="huyện", name="Huyện Phong Thổ", parent=lai_chau)
     hoang_then = AreaFactory(level="commune", kind="xã", name="Xã Hoang Thèn", parent=phong_tho)
@@ -269,6 +278,19 @@ def people(tree):
             username="cttp", role=Role.DECIDING_CHAIR, area=tree.hai_phong, body=b.city_committee
         ),
     )
+
+
+def otp_login(client, user):
+    """Sign `user` in as if they had entered a valid one-time code (the admin asks for one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="admin", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 @pytest.fixture

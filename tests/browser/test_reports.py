@@ -25,7 +25,7 @@ def test_district_police_follows_plan_progress_on_the_dashboard(tree, people, pa
     screenshot("reports-plan")
 
 
-def test_province_sees_yearly_targets_and_a_bad_report_form_keeps_its_text(
+def test_province_sees_yearly_targets_and_no_report_form(
     tree, people, page, sign_in, screenshot, live_server
 ):
     ProvinceTarget.objects.create(province=tree.lai_chau, year=dt.date.today().year, target_value=50)
@@ -33,7 +33,13 @@ def test_province_sees_yearly_targets_and_a_bad_report_form_keeps_its_text(
     page.goto(f"{live_server.url}/bao-cao/")
     assert page.get_by_role("heading", name="Chỉ tiêu năm của tỉnh", exact=False).is_visible()
     screenshot("reports-dashboard-province")
+    # The province observer reads and writes nothing: no report form for it.
+    page.goto(f"{live_server.url}/bao-cao/danh-sach/")
+    assert page.get_by_label("Loại báo cáo").count() == 0
 
+
+def test_a_bad_report_form_keeps_its_text(tree, people, page, sign_in, screenshot, live_server):
+    sign_in("cah")
     page.goto(f"{live_server.url}/bao-cao/danh-sach/")
     page.get_by_label("Loại báo cáo").select_option("phase_summary")
     page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị bổ sung kinh phí")

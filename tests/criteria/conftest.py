@@ -22,6 +22,16 @@ def one_rule_set(rule: str, params: dict, *, number: int = 1) -> CriteriaSet:
     return criteria_set
 
 
+def governs(tree, criteria_set: CriteriaSet) -> CriteriaSet:
+    """Make `criteria_set` the one Phong Thổ's programme scores its villages with (evidence is
+    attested only against the set that applies)."""
+    criteria_set.is_active = True
+    criteria_set.save()
+    tree.programmes.phong_tho.village_criteria_set = criteria_set
+    tree.programmes.phong_tho.save()
+    return criteria_set
+
+
 @pytest.fixture
 def judge():
     """`judge(area, rule, params, as_of=AS_OF, proposal_date=None)` -> the criterion's result."""

@@ -14,7 +14,7 @@ from criteria import baselines, rules, services
 from criteria.facts import Baseline
 from criteria.scoring import Status
 from subjects import models as sm
-from tests.criteria.conftest import AS_OF, one_rule_set
+from tests.criteria.conftest import AS_OF, governs, one_rule_set
 from tests.factories import (
     CriminalGroupFactory,
     CultivationIncidentFactory,
@@ -303,6 +303,11 @@ def test_substitution_without_recorded_compliance_needs_evidence_then_an_attesta
     person = addict(tree.ta_leng)
     TreatmentFactory(person=person, start_date=dt.date(2023, 1, 1), complies_with_rules=None)
     criteria_set = one_rule_set("substitution_compliant", {"min_months": 12})
+    # Evidence is attested only against the set that scores the unit: the one its programme names.
+    criteria_set.is_active = True
+    criteria_set.save()
+    tree.programmes.phong_tho.village_criteria_set = criteria_set
+    tree.programmes.phong_tho.save()
     card = services.score_area(area=tree.ta_leng, as_of=AS_OF, criteria_set=criteria_set)
     assert card.results[0].status == EVIDENCE
     services.create_attestation(
@@ -332,6 +337,7 @@ def test_an_attestation_satisfies_only_within_the_validity_the_criterion_sets(
     147), so an attestation of 01/03 still counts on 30/05 and no longer on 31/05."""
     settings.MEDIA_ROOT = tmp_path
     criteria_set = one_rule_set("attested_only", {"subject": "Không có sản xuất trái phép chất ma túy"})
+    governs(tree, criteria_set)
     criterion = criteria_set.criteria.get()
     criterion.evidence_valid_days = 90
     criterion.save()
@@ -354,6 +360,7 @@ def test_an_attestation_satisfies_only_within_the_validity_the_criterion_sets(
 def test_an_attestation_of_a_criterion_without_a_validity_never_expires(tree, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     criteria_set = one_rule_set("attested_only", {"subject": "Nội dung"})
+    governs(tree, criteria_set)
     services.create_attestation(
         user=people.commune_police,
         area=tree.ta_leng,
@@ -772,6 +779,10 @@ def test_an_attestation_never_overrides_a_failing_record(tree, judge, people, se
             ]
         },
     )
+    criteria_set.is_active = True
+    criteria_set.save()
+    tree.programmes.phong_tho.village_criteria_set = criteria_set
+    tree.programmes.phong_tho.save()
     services.create_attestation(
         user=people.commune_police,
         area=tree.ta_leng,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from criteria import services
 from criteria.models import CriteriaSet, EvidenceAttestation
 from subjects import models as sm
+from tests.conftest import otp_login
 from tests.criteria.conftest import one_rule_set
 from tests.factories import (
     AreaFactory,
@@ -236,7 +237,7 @@ def test_commune_police_upload_evidence_and_the_criterion_is_met(tree, people, l
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"document": ("anh.exe", b"MZ")}, "Chỉ nhận tệp PDF, JPG hoặc PNG."),
+        ({"document": ("anh.exe", b"MZ")}, "chỉ nhận tệp PDF, JPEG hoặc PNG đúng định dạng."),
         ({"officer_name": ""}, "Ghi họ tên cán bộ xác nhận."),
         ({"attested_on": "2099-01-01"}, "Ngày xác nhận không được sau ngày hôm nay."),
     ],
@@ -265,8 +266,7 @@ def test_bad_evidence_is_refused_with_a_vietnamese_message_and_keeps_what_was_ty
 @pytest.fixture
 def admin_client_logged(client, db):
     admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
+    return otp_login(client, admin)
 
 
 def admin_payload(criteria_set, criterion, params):

@@ -133,3 +133,75 @@ def test_draft_status_is_listed(login, people, tree):
     services.create_system_report(kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
     html = login(people.district_police).get(reverse("reports:reports")).content.decode()
     assert ReportStatus.DRAFT.label in html and "Hệ thống (theo lịch)" in html
+
+
+# ---------------------------------------------------------------- nobody overwrites, observers write nothing
+
+
+def _done_report(people, tree):
+    report, _ = services.request_report(
+        user=people.district_police,
+        kind=ReportKind.ANNUAL,
+        unit=tree.phong_tho,
+        year=2024,
+        difficulties="Địa bàn rộng",
+    )
+    return services.build_report(report_id=report.pk)
+
+
+def test_province_observer_cannot_rewrite_a_districts_finished_report(login, people, tree):
+    report = _done_report(people, tree)
+    pdf_name, finished_at = report.pdf.name, report.finished_at
+    client = login(people.province)
+    response = client.post(
+        reverse("reports:report", args=[report.pk]),
+        {"difficulties": "ADV narrative", "proposals": "x", "as_of": "31/12/2024"},
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.difficulties == "Địa bàn rộng"
+    assert (report.pdf.name, report.finished_at) == (pdf_name, finished_at)
+    page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert 'name="difficulties"' not in page
+
+
+def test_province_observer_cannot_create_reports(login, people, tree):
+    client = login(people.province)
+    response = client.post(
+        reverse("reports:reports"), {"kind": ReportKind.ANNUAL, "unit": tree.phong_tho.pk, "year": 2024}
+    )
+    assert response.status_code == 403
+    assert not ReportRequest.objects.exists()
+    assert 'name="kind"' not in client.get(reverse("reports:reports")).content.decode()
+
+
+def test_a_finished_report_is_never_overwritten_even_by_its_own_unit(login, people, tree):
+    report = _done_report(people, tree)
+    pdf_name = report.pdf.name
+    client = login(people.district_police)
+    response = client.post(
+        reverse("reports:report", args=[report.pk]),
+        {"difficulties": "Nội dung mới", "proposals": "", "as_of": "31/12/2024"},
+    )
+    assert response.status_code == 200
+    assert "Báo cáo đã hoàn thành" in response.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.difficulties, report.pdf.name) == (
+        ReportStatus.DONE,
+        "Địa bàn rộng",
+        pdf_name,
+    )
+
+
+def test_the_service_refuses_to_requeue_a_finished_report_with_new_text(people, tree):
+    report = _done_report(people, tree)
+    with pytest.raises(services.ReportRefused, match="đã hoàn thành"):
+        services.request_report(
+            user=people.district_police,
+            kind=ReportKind.ANNUAL,
+            unit=tree.phong_tho,
+            year=2024,
+            difficulties="Nội dung mới",
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.difficulties == "Địa bàn rộng"

@@ -24,12 +24,17 @@ def _patterns(patterns):
             yield entry
 
 
+# Actions on a record that are not a register page: their access is walked by the whole-site
+# matrix (tests/areas/test_endpoints.py) and told as stories in test_transfers.py.
+NOT_REGISTER_PAGES = {"transfer_decide"}
+
+
 def object_urls(records):
     """Every subjects URL that names a record, filled with the records of Xã Hoang Thèn."""
     found = []
     for pattern in _patterns(urls.urlpatterns):
         params = set(pattern.pattern.converters)
-        if not params:
+        if not params or pattern.name in NOT_REGISTER_PAGES:
             continue
         key = pattern.name.split("_")[0]
         kwargs = {}
@@ -194,3 +199,89 @@ def test_access_log_page_runs_a_constant_number_of_queries(tree, people, login):
 def test_outsiders_records_are_absent_from_readers_other_province(records, people, login):
     response = login(people.city_police).get(reverse("subjects:person_detail", args=[records.person.pk]))
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- names never cross the gate
+
+
+@pytest.fixture
+def outsider_in_case(records, tree):
+    """A Mường So person recorded on Hoang Thèn's case and group (they are real: people travel)."""
+    from tests.factories import PersonFactory
+
+    outsider = PersonFactory(full_name="Tao Văn Ngoài", village=tree.co_muong)
+    records.case.persons.add(outsider)
+    records.group.members.add(outsider)
+    return outsider
+
+
+@pytest.mark.parametrize("page", ["case_detail", "group_detail", "case_history", "group_history"])
+def test_case_and_group_pages_name_only_persons_inside_the_jurisdiction(
+    page, records, outsider_in_case, people, login
+):
+    record = records.case if page.startswith("case") else records.group
+    client = login(people.commune_police)
+    assert client.get(reverse("subjects:person_detail", args=[outsider_in_case.pk])).status_code == 404
+    body = client.get(reverse(f"subjects:{page}", args=[record.pk])).content.decode()
+    assert "Tao Văn Ngoài" not in body and "Bản Co Muông" not in body
+    assert records.person.full_name in body
+    # The district sees both communes, so both names.
+    district = (
+        login(people.district_police).get(reverse(f"subjects:{page}", args=[record.pk])).content.decode()
+    )
+    assert "Tao Văn Ngoài" in district
+
+
+# ---------------------------------------------------------------- the admin
+
+
+def _verified(client, user):
+    from tests.conftest import otp_login
+
+    return otp_login(client, user)
+
+
+def test_the_admin_needs_a_superuser_verified_by_otp(records, client, django_user_model):
+    root = django_user_model.objects.create_user("root", password="x", is_staff=True, is_superuser=True)
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    person_page = reverse("admin:subjects_person_change", args=[records.person.pk])
+    client.force_login(root)
+    assert client.get(person_page).status_code == 302  # signed in, but no one-time code yet
+    assert _verified(client, staff).get(person_page).status_code == 302  # staff is not enough
+    assert "Nguyễn Văn Ánh" not in client.get(reverse("admin:subjects_person_changelist")).content.decode()
+    response = _verified(client, root).get(person_page)
+    assert response.status_code == 200
+
+
+def test_admin_reads_of_person_data_are_logged(records, client, django_user_model):
+    root = django_user_model.objects.create_user("root", password="x", is_staff=True, is_superuser=True)
+    client = _verified(client, root)
+    client.get(reverse("admin:subjects_person_change", args=[records.person.pk]))
+    client.get(reverse("admin:subjects_person_changelist"))
+    client.get(reverse("admin:subjects_drugcase_change", args=[records.case.pk]))
+    rows = list(m.AccessLog.objects.filter(user=root).order_by("pk"))
+    assert [(r.object_type, r.object_id) for r in rows] == [
+        ("person", records.person.pk),
+        ("person", None),
+        ("drugcase", records.case.pk),
+    ]
+    assert all("Nguyễn" not in r.description for r in rows)
+
+
+# ---------------------------------------------------------------- a filter out of reach is an error
+
+
+@pytest.mark.parametrize("register", ["person", "point", "test"])
+def test_a_filter_naming_another_communes_village_is_an_error_not_the_whole_list(
+    register, records, tree, people, login
+):
+    client = login(people.commune_police)
+    listing = client.get(reverse(f"subjects:{register}_list"), {"village": tree.co_muong.pk})
+    assert listing.status_code == 400
+    assert listing.context["page"].paginator.count == 0
+    assert "Bộ lọc không hợp lệ" in listing.content.decode()
+    export = client.get(reverse(f"subjects:{register}_export"), {"village": tree.co_muong.pk})
+    assert export.status_code == 400
+    assert not export.get("Content-Disposition")
+    assert "Bộ lọc không hợp lệ" in export.content.decode()
+    assert not m.AccessLog.objects.filter(action=m.AccessAction.EXPORT).exists()

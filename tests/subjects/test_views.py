@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subjects import models as m
-from subjects.views import LIST_PAGES
+from subjects.registers import LIST_PAGES
 from tests import factories as f
 
 LIST_BUILDERS = {

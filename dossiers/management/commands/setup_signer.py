@@ -2,7 +2,8 @@ import base64
 
 from django.core.management.base import BaseCommand, CommandError
 
-from areas.models import Role, User
+from areas.models import User
+from areas.permissions import DECIDING_ROLES, has_role
 from dossiers.demo import otp_device
 from dossiers.documents import committee_name
 from dossiers.signing import ensure_signer, signer_path
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).select_related("area").first()
         if user is None:
             raise CommandError(f"Không có người dùng “{username}”.")
-        if user.role != Role.DECIDING_CHAIR or user.area is None:
+        if not has_role(user, DECIDING_ROLES) or user.area is None:
             raise CommandError(
                 "Chỉ Chủ tịch UBND cấp quyết định (gắn với một đơn vị) ký quyết định công nhận."
             )
