@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from areas.models import Area, Level
+from areas.widgets import DateField
 
 from .models import DocumentKind, Dossier
 from .route import REASON_REQUIRED, Move
@@ -37,9 +38,7 @@ class RegistrationForm(forms.Form):
         max_length=200,
         help_text="Ví dụ: “Giai đoạn 1 (Quý II - 12/2024) — KH 174/KH-UBND”.",
     )
-    target_date = forms.DateField(
-        label="Thời hạn đạt tiêu chí", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    target_date = DateField(label="Thời hạn đạt tiêu chí")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,11 +94,7 @@ class RecogniseForm(MoveForm):
         max_length=10,
         help_text="Chỉ ghi số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.",
     )
-    decided_on = forms.DateField(
-        label="Ngày ký",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    decided_on = DateField(label="Ngày ký", initial=timezone.localdate)
     otp_token = forms.CharField(
         label="Mã xác thực (OTP)",
         max_length=8,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from areas.models import Area
+from areas.widgets import DateField
 
 from .models import REPORT_UNIT_LEVELS, Phase, ReportKind
 from .services import SUMMARY_KINDS
@@ -28,7 +29,7 @@ class ReportRequestForm(forms.Form):
         required=False,
         help_text="Cho báo cáo sơ kết, tổng kết.",
     )
-    as_of = forms.DateField(
+    as_of = DateField(
         label="Số liệu tính đến ngày",
         required=False,
         help_text="Để trống: cuối kỳ báo cáo (hoặc hôm nay nếu kỳ chưa kết thúc).",
@@ -74,4 +75,4 @@ class NarrativeForm(forms.Form):
     proposals = forms.CharField(
         label="Đề xuất, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    as_of = forms.DateField(label="Số liệu tính đến ngày")
+    as_of = DateField(label="Số liệu tính đến ngày")

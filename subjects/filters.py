@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from areas.jurisdiction import jurisdiction_q
 from areas.models import Area, Level, User
-from areas.widgets import CompactSelect
+from areas.widgets import CompactSelect, DateFilter
 
 from . import models as m
 from . import selectors
@@ -44,10 +44,9 @@ def _checkbox(label: str, method: str) -> df.BooleanFilter:
 
 
 def _date_range(label_from: str, label_to: str, field: str) -> tuple[df.DateFilter, df.DateFilter]:
-    widget = forms.DateInput(attrs={"type": "date"})
     return (
-        df.DateFilter(label=label_from, field_name=field, lookup_expr="gte", widget=widget),
-        df.DateFilter(label=label_to, field_name=field, lookup_expr="lte", widget=widget),
+        DateFilter(label=label_from, field_name=field, lookup_expr="gte"),
+        DateFilter(label=label_to, field_name=field, lookup_expr="lte"),
     )
 
 
@@ -250,18 +249,8 @@ class DrugTestFilterSet(PersonRecordFilterSet):
 class AccessLogFilterSet(LabelledFilterSet):
     user = df.ModelChoiceFilter(label="Người truy cập", queryset=visible_users)
     action = df.ChoiceFilter(label="Thao tác", choices=m.AccessAction.choices)
-    date_from = df.DateFilter(
-        label="Từ ngày",
-        field_name="at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = df.DateFilter(
-        label="Đến ngày",
-        field_name="at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = DateFilter(label="Từ ngày", field_name="at", lookup_expr="date__gte")
+    date_to = DateFilter(label="Đến ngày", field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = m.AccessLog
