@@ -35,7 +35,7 @@ class CriterionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["number", "text", "rule", "params"]
+        fields = ["number", "short_name", "text", "rule", "params"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
     def __init__(self, *args, **kwargs):

@@ -189,6 +189,7 @@ def _result(
         figures=outcome.figures,
         failing=outcome.failing,
         criterion_id=criterion.pk,
+        short_name=criterion.short_name,
     )
     # An attestation settles only what the registers could not decide; it never overrides a
     # record that makes the criterion fail.

@@ -86,3 +86,4 @@ def shipped_criteria_sets(django_db_blocker):
     with django_db_blocker.unblock():
         if not CriteriaSet.objects.exists():
             importlib.import_module("criteria.migrations.0002_seed_criteria_sets").seed(apps, None)
+            importlib.import_module("criteria.migrations.0003_criterion_short_name").fill(apps, None)
