@@ -116,10 +116,47 @@
     });
   }
 
+  /* Tables of four columns or more become cards on small screens (CSS .table-cards): each cell carries its column's
+     name. A table that must stay a grid (the criteria table) says data-keep-table. */
+  function cardTable(table) {
+    // A table never widens the page: it scrolls inside its own box if it must.
+    if (!table.closest(".table-responsive")) {
+      var scroller = document.createElement("div");
+      scroller.className = "table-responsive";
+      table.parentNode.insertBefore(scroller, table);
+      scroller.appendChild(table);
+    }
+    if (table.hasAttribute("data-keep-table") || table.classList.contains("table-cards")) return;
+    var heads = table.tHead ? table.tHead.rows : [];
+    if (heads.length !== 1 || heads[0].cells.length < 4) return; // two or three columns fit a phone
+    var labels = [];
+    Array.prototype.forEach.call(heads[0].cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i++) labels.push(cell.textContent.trim());
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && labels[column] && (cell.colSpan || 1) === 1) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+    table.classList.add("table-cards");
+  }
+
   function init() {
+    document.querySelectorAll("main table.table").forEach(cardTable);
     document.querySelectorAll("input[data-date-input]").forEach(enhanceDateInput);
     document.querySelectorAll("input[type=file]").forEach(enhanceFileInput);
     openUsedFilters();
+    if (window.bootstrap && window.bootstrap.Tooltip) {
+      document.querySelectorAll("[data-bs-toggle='tooltip']").forEach(function (el) {
+        new window.bootstrap.Tooltip(el);
+      });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
