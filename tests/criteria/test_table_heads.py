@@ -11,7 +11,7 @@ from criteria.models import CriteriaSet, Criterion
 from criteria.scoring import CriterionResult, Scorecard
 
 
-def test_shipped_criteria_carry_short_names():
+def test_shipped_criteria_carry_short_names(db):
     lai_chau = CriteriaSet.objects.get(name="Bộ tiêu chí tỉnh Lai Châu (8 tiêu chí)")
     names = dict(lai_chau.criteria.values_list("number", "short_name"))
     assert names[1] == "Không có điểm ma túy"
