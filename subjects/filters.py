@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from areas.jurisdiction import jurisdiction_q
 from areas.models import Area, Level, User
+from areas.permissions import can_edit_registers
 from areas.widgets import CompactSelect, DateFilter
 
 from . import models as m
@@ -37,6 +38,11 @@ def visible_users(request: Any) -> QuerySet[User]:
     if request is None:
         return User.objects.none()
     return User.objects.filter(jurisdiction_q(request.user, "area__path")).order_by("username")
+
+
+def sees_cccd(request: Any) -> bool:
+    """Whoever may see whole CCCD numbers (the registers' editors) may search by their last digits."""
+    return request is not None and can_edit_registers(request.user)
 
 
 def _checkbox(label: str, method: str) -> df.BooleanFilter:
@@ -97,7 +103,7 @@ class PersonFilterSet(LabelledFilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return selectors.search_persons(queryset, value)
+        return selectors.search_persons(queryset, value, cccd_suffix=sees_cccd(self.request))
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(selectors.has_status(value, selectors.today())) if value else queryset
@@ -203,7 +209,8 @@ class PersonRecordFilterSet(LabelledFilterSet):
         if not value.strip():
             return queryset
         # The outer queryset is already gated; the persons here only narrow it.
-        return queryset.filter(person__in=selectors.search_persons(m.Person.objects.all(), value))
+        persons = selectors.search_persons(m.Person.objects.all(), value, cccd_suffix=sees_cccd(self.request))
+        return queryset.filter(person__in=persons)
 
 
 class ManagementFileFilterSet(PersonRecordFilterSet):
