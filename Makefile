@@ -17,11 +17,11 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Serve the app with demo data at http://127.0.0.1:8000 (SQLite, filesystem queue, a local worker).
+## Serve the app with demo data at http://127.0.0.1:$(PORT) as users see it (DEBUG off, gunicorn,
+## SQLite, filesystem queue, a local worker). PORT=8080 make run; DEBUG=true make run for runserver.
+PORT ?= 8000
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	scripts/serve-local
+	PORT=$(PORT) scripts/serve-local
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL switch to the real services).
 test: $(STAMP)

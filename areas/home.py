@@ -21,6 +21,14 @@ class Task:
     url: str
     icon: str = "bi-arrow-right-circle"
     count: int | None = None
+    count_label: str = ""  # what `count` counts: "hồ sơ", "người", "thôn, bản chưa đạt"
+
+    @property
+    def badge(self) -> str | None:
+        """The badge text, a number with what it counts (a bare "7" says nothing)."""
+        if self.count is None:
+            return None
+        return f"{self.count} {self.count_label or 'mục'}"
 
 
 def tasks_for(user: Any) -> list[Task]:

@@ -10,7 +10,11 @@ from .models import Area, Level
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from .home import tasks_for
+    from .permissions import is_read_only
 
+    if is_read_only(request.user):
+        # The observer follows the province's progress; the dashboard is their home.
+        return redirect("reports:index")
     return render(request, "areas/home.html", {"tasks": tasks_for(request.user)})
 
 

@@ -1,10 +1,16 @@
-"""Form widgets for long lists of units."""
+"""Shared form widgets: long lists of units, and the one date field of the app."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from typing import Any
 
+import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -29,3 +35,92 @@ class CompactSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options
         )
+
+
+# ----------------------------------------------------------------------------- dates
+
+DATE_HINT = "dd/mm/yyyy"
+
+
+class DateInput(forms.DateInput):
+    """Every date field of the app: a text box that takes and shows dd/mm/yyyy.
+
+    Typing is always allowed; static/js/app.js adds the calendar button (flatpickr in Vietnamese,
+    vendored) to every input carrying `data-date-input`. The accepted formats are
+    DATE_INPUT_FORMATS in config/formats/vi/formats.py, the first of which renders the value."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        defaults = {
+            "data-date-input": "",
+            "placeholder": DATE_HINT,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def impossible_date_message(value: Any) -> str | None:
+    """A message for a dd/mm/yyyy that names no real day (31/02/2026, 12/13/2026), else None."""
+    match = _DMY.match(str(value or ""))
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return (
+            f"Không có tháng {month}: ngày viết theo thứ tự ngày/tháng/năm (dd/mm/yyyy), tháng từ 01 đến 12."
+        )
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= last:
+        return f"Không có ngày {day:02d}/{month:02d}/{year}: tháng {month} năm {year} có {last} ngày."
+    return None
+
+
+class DateField(forms.DateField):
+    """A date typed or picked as dd/mm/yyyy, with a Vietnamese message for what is not a date."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": f"Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm ({DATE_HINT}), ví dụ 05/12/2026.",
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            message = impossible_date_message(value)
+            if message:
+                raise ValidationError(message, code="invalid") from None
+            raise
+
+
+def formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """The `formfield_callback` of model forms: model date fields become the shared DateField."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs["form_class"] = DateField
+        if not isinstance(kwargs.get("widget"), forms.HiddenInput):
+            kwargs["widget"] = DateInput
+    return db_field.formfield(**kwargs)
+
+
+class _DateModelFormMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name: str, bases: tuple, attrs: dict) -> type:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = formfield
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class DateModelForm(forms.ModelForm, metaclass=_DateModelFormMetaclass):
+    """The base of the app's model forms: their date fields are the shared DateField (Django
+    reads `formfield_callback` only from a form's own Meta, so the metaclass puts it there)."""
+
+
+class DateFilter(django_filters.DateFilter):
+    """A list filter on a date, with the same field and widget as the forms."""
+
+    field_class = DateField

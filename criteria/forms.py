@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from areas.widgets import DateField, DateModelForm
 from dossiers.uploads import validate_upload
 
 from . import rules
@@ -35,7 +36,7 @@ class CriterionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["number", "text", "rule", "params", "evidence_valid_days"]
+        fields = ["number", "short_name", "text", "rule", "params", "evidence_valid_days"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
     def __init__(self, *args, **kwargs):
@@ -56,20 +57,11 @@ class CriterionAdminForm(forms.ModelForm):
 class AsOfForm(forms.Form):
     """The as-of date picker of the scorecard and table pages."""
 
-    ngay = forms.DateField(
-        label="Tính đến ngày",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Ngày không hợp lệ; chọn ngày theo dạng ngày/tháng/năm."},
-    )
-    de_nghi = forms.DateField(
+    ngay = DateField(label="Tính đến ngày", required=False)
+    de_nghi = DateField(
         label="Ngày đề nghị công nhận",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Để tính xét nghiệm “trong N ngày trước ngày đề nghị”; bỏ trống: lấy ngày tính.",
-        error_messages={"invalid": "Ngày không hợp lệ; chọn ngày theo dạng ngày/tháng/năm."},
     )
 
     def clean_ngay(self) -> dt.date:
@@ -87,23 +79,18 @@ class AsOfForm(forms.Form):
         return self.cleaned_data.get("de_nghi") if self.is_valid() else None
 
 
-class AttestationForm(forms.ModelForm):
+class AttestationForm(DateModelForm):
     class Meta:
         model = EvidenceAttestation
         fields = ["document", "officer_name", "officer_position", "attested_on", "note"]
         widgets = {
-            "attested_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "document": {"required": "Chọn tệp minh chứng."},
             "officer_name": {"required": "Ghi họ tên cán bộ xác nhận."},
-            "attested_on": {"required": "Ghi ngày xác nhận.", "invalid": "Ngày không hợp lệ."},
+            "attested_on": {"required": "Ghi ngày xác nhận."},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attested_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_document(self):
         # The one check of uploaded papers: type read from the content, size bounded.

@@ -31,5 +31,6 @@ def village_progress_task(user: Any) -> list[Task]:
             url=reverse("criteria:table", args=[user.area_id]),
             icon="bi-list-check",
             count=len(villages) - passed,
+            count_label="thôn, bản chưa đạt",
         )
     ]

@@ -113,6 +113,12 @@ class Criterion(models.Model):
     )
     number = models.PositiveSmallIntegerField("số thứ tự")
     text = models.TextField("nội dung tiêu chí", help_text="Nguyên văn theo văn bản ban hành.")
+    short_name = models.CharField(
+        "tên ngắn",
+        max_length=40,
+        blank=True,
+        help_text="Đầu cột của bảng tiêu chí, ví dụ “Không có điểm ma túy”; bỏ trống: “TC” và số thứ tự.",
+    )
     rule = models.CharField("quy tắc đánh giá", max_length=50, choices=rule_choices)
     params = models.JSONField(
         "tham số",
@@ -148,6 +154,10 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"Tiêu chí {self.number}"
+
+    @property
+    def label(self) -> str:
+        return self.short_name or f"TC {self.number}"
 
     def clean(self) -> None:
         if not self.rule:

@@ -116,6 +116,12 @@ class CriterionResult:
     failing: list[FailingRecord] = field(default_factory=list)
     evidence: EvidenceInfo | None = None
     criterion_id: int | None = None
+    short_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """The column heading: the criterion's short name, or its number."""
+        return self.short_name or f"TC {self.number}"
 
     @property
     def status_label(self) -> str:
@@ -194,6 +200,7 @@ class Scorecard:
                     ],
                     evidence=EvidenceInfo(**evidence) if evidence else None,
                     criterion_id=r.get("criterion_id"),
+                    short_name=r.get("short_name", ""),
                 )
             )
         proposal = data.get("proposal_date")

@@ -227,6 +227,7 @@ def _result(
         figures=outcome.figures,
         failing=outcome.failing,
         criterion_id=criterion.pk,
+        short_name=criterion.short_name,
     )
     # An attestation settles only what the registers could not decide; it never overrides a
     # record that makes the criterion fail. Past the validity the criterion sets, it is shown as

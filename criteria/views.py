@@ -76,12 +76,19 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     used_sets = {c.criteria_set_id: c.criteria_set_name for c in cards.values() if c.criteria_set_id}
     villages = [r for r in table_rows if r["area"].level == Level.VILLAGE]
+    # Column heads from the villages' own set (the commune row may follow another set; its cells
+    # name their criterion on hover).
+    heads = []
+    for index in range(width):
+        cells = [r["cells"][index] for r in villages + table_rows if r["cells"][index] is not None]
+        heads.append(cells[0] if cells else None)
     context = {
         "area": area,
         "form": form,
         "as_of": as_of,
         "rows": table_rows,
         "numbers": range(1, width + 1),
+        "heads": heads,
         "used_sets": used_sets,
         "village_total": len(villages),
         "village_passed": sum(1 for r in villages if r["card"].passed),

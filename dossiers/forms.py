@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from areas.models import Area, Level
+from areas.widgets import DateField
 from programmes.models import Phase
 from programmes.selectors import governing_programme, missing_programme_message
 
@@ -40,9 +41,7 @@ class RegistrationForm(forms.Form):
         required=False,
         empty_label="— Chọn giai đoạn —",
     )
-    target_date = forms.DateField(
-        label="Thời hạn đạt tiêu chí", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    target_date = DateField(label="Thời hạn đạt tiêu chí")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,11 +111,7 @@ class RecogniseForm(MoveForm):
         max_length=10,
         help_text="Chỉ ghi số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.",
     )
-    decided_on = forms.DateField(
-        label="Ngày ký",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    decided_on = DateField(label="Ngày ký", initial=timezone.localdate)
     otp_token = forms.CharField(
         label="Mã xác thực (OTP)",
         max_length=8,

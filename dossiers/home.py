@@ -28,6 +28,7 @@ def dossier_tasks(user: Any) -> list[Task]:
                 url=reverse("dossiers:inbox"),
                 icon="bi-folder2-open",
                 count=len(waiting),
+                count_label="hồ sơ",
             )
         )
     unread = selectors.unread_notifications(user).count()
@@ -39,6 +40,7 @@ def dossier_tasks(user: Any) -> list[Task]:
                 url=reverse("dossiers:notifications"),
                 icon="bi-bell",
                 count=unread,
+                count_label="thông báo",
             )
         )
     return tasks

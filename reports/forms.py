@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from areas.models import Area
+from areas.widgets import DateField
 from programmes.models import Phase, ReportKind
 
 from .models import REPORT_UNIT_LEVELS
@@ -29,7 +30,7 @@ class ReportRequestForm(forms.Form):
         required=False,
         help_text="Cho báo cáo sơ kết, tổng kết.",
     )
-    as_of = forms.DateField(
+    as_of = DateField(
         label="Số liệu tính đến ngày",
         required=False,
         help_text="Để trống: cuối kỳ báo cáo (hoặc hôm nay nếu kỳ chưa kết thúc).",
@@ -77,4 +78,4 @@ class NarrativeForm(forms.Form):
     proposals = forms.CharField(
         label="Đề xuất, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    as_of = forms.DateField(label="Số liệu tính đến ngày")
+    as_of = DateField(label="Số liệu tính đến ngày")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from areas.jurisdiction import get_visible_or_404
 from areas.models import Area, Level
 from areas.permissions import Action, can, require
+from areas.widgets import DateField
 from programmes.models import Programme
 
 from . import charts, selectors, services
@@ -55,9 +57,9 @@ def _as_of(request: HttpRequest) -> dt.date:
     if not raw:
         return today
     try:
-        day = dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
-        messages.error(request, f"Ngày “{raw}” không đúng dạng dd/mm/yyyy; đang hiển thị số liệu hôm nay.")
+        day = DateField().clean(raw)
+    except ValidationError as error:
+        messages.error(request, f"{error.messages[0]} Đang hiển thị số liệu hôm nay.")
         return today
     if day > today:
         messages.error(request, "Ngày xem số liệu không được sau hôm nay; đang hiển thị số liệu hôm nay.")

@@ -11,7 +11,8 @@ from django.db.models import F, Q, QuerySet
 
 from areas.jurisdiction import jurisdiction_q
 from areas.models import Area, Level, User
-from areas.widgets import CompactSelect
+from areas.permissions import can_edit_registers
+from areas.widgets import CompactSelect, DateFilter
 
 from . import models as m
 from . import selectors
@@ -39,15 +40,19 @@ def visible_users(request: Any) -> QuerySet[User]:
     return User.objects.filter(jurisdiction_q(request.user, "area__path")).order_by("username")
 
 
+def sees_cccd(request: Any) -> bool:
+    """Whoever may see whole CCCD numbers (the registers' editors) may search by their last digits."""
+    return request is not None and can_edit_registers(request.user)
+
+
 def _checkbox(label: str, method: str) -> df.BooleanFilter:
     return df.BooleanFilter(label=label, method=method, widget=forms.CheckboxInput)
 
 
 def _date_range(label_from: str, label_to: str, field: str) -> tuple[df.DateFilter, df.DateFilter]:
-    widget = forms.DateInput(attrs={"type": "date"})
     return (
-        df.DateFilter(label=label_from, field_name=field, lookup_expr="gte", widget=widget),
-        df.DateFilter(label=label_to, field_name=field, lookup_expr="lte", widget=widget),
+        DateFilter(label=label_from, field_name=field, lookup_expr="gte"),
+        DateFilter(label=label_to, field_name=field, lookup_expr="lte"),
     )
 
 
@@ -98,7 +103,7 @@ class PersonFilterSet(LabelledFilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return selectors.search_persons(queryset, value)
+        return selectors.search_persons(queryset, value, cccd_suffix=sees_cccd(self.request))
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(selectors.has_status(value, selectors.today())) if value else queryset
@@ -204,7 +209,8 @@ class PersonRecordFilterSet(LabelledFilterSet):
         if not value.strip():
             return queryset
         # The outer queryset is already gated; the persons here only narrow it.
-        return queryset.filter(person__in=selectors.search_persons(m.Person.objects.all(), value))
+        persons = selectors.search_persons(m.Person.objects.all(), value, cccd_suffix=sees_cccd(self.request))
+        return queryset.filter(person__in=persons)
 
 
 class ManagementFileFilterSet(PersonRecordFilterSet):
@@ -250,18 +256,8 @@ class DrugTestFilterSet(PersonRecordFilterSet):
 class AccessLogFilterSet(LabelledFilterSet):
     user = df.ModelChoiceFilter(label="Người truy cập", queryset=visible_users)
     action = df.ChoiceFilter(label="Thao tác", choices=m.AccessAction.choices)
-    date_from = df.DateFilter(
-        label="Từ ngày",
-        field_name="at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = df.DateFilter(
-        label="Đến ngày",
-        field_name="at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = DateFilter(label="Từ ngày", field_name="at", lookup_expr="date__gte")
+    date_to = DateFilter(label="Đến ngày", field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = m.AccessLog

@@ -11,22 +11,13 @@ from django import forms
 from django.db.models import QuerySet
 
 from areas.models import Area, Level
+from areas.widgets import DateModelForm
 
 from . import models as m
 from .text import normalise_name, tidy_name
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; it posts yyyy-mm-dd, and dd/mm/yyyy typed by hand is accepted too
-    (DATE_INPUT_FORMATS)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class RegisterForm(forms.ModelForm):
+class RegisterForm(DateModelForm):
     """Every register form: bound to the user, date pickers, unit choices within their reach."""
 
     area_field = "village"
@@ -35,9 +26,6 @@ class RegisterForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = DateInput()
         if self.area_field in self.fields:
             field = self.fields[self.area_field]
             field.queryset = self.area_choices()

@@ -28,6 +28,7 @@ RECENT_TEST_DAYS = 30
 # The statuses the Thanh Hóa criteria want tested within 30 days and kept under watch.
 MONITORED_KINDS = (StatusKind.USER, StatusKind.ADDICT, StatusKind.POST_REHAB, StatusKind.PSYCHOSIS)
 _CCCD = re.compile(r"^\d{12}$")
+_CCCD_END = re.compile(r"^\d{4,11}$")
 
 
 def today() -> dt.date:
@@ -44,9 +45,10 @@ class Unaccent(Func):
     function = "f_unaccent"
 
 
-def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
+def search_persons(queryset: QuerySet[Person], text: str, *, cccd_suffix: bool = False) -> QuerySet[Person]:
     """Persons whose name contains `text` whatever the accents ("nguyen van a" finds
-    "Nguyễn Văn A"), or whose CCCD is exactly `text`.
+    "Nguyễn Văn A"), or whose CCCD is exactly `text`; with `cccd_suffix` (for users who may see
+    CCCD numbers) also those whose CCCD ends with 4 to 11 digits typed.
 
     On PostgreSQL the name is matched through `unaccent` with a trigram index over
     `lower(f_unaccent(full_name))`; elsewhere through the normalised `name_search` column."""
@@ -55,6 +57,8 @@ def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
         return queryset
     if _CCCD.match(text):
         return queryset.filter(cccd=text)
+    if cccd_suffix and _CCCD_END.match(text):
+        return queryset.filter(cccd__endswith=text)
     needle = normalise_name(text)
     if connection.vendor == "postgresql":
         # Sorting under the "C" collation keeps the planner from walking the name index in order

@@ -411,6 +411,7 @@ def register_tasks(user: Any) -> list:
             url=f"{persons}?addict_without_file=on",
             icon="bi-folder-plus",
             count=backlog["addicts_without_file"],
+            count_label="người",
         ),
         Task(
             title="Chưa xét nghiệm âm tính trong 30 ngày",
@@ -418,5 +419,6 @@ def register_tasks(user: Any) -> list:
             url=f"{persons}?{monitored}&no_negative_30d=on",
             icon="bi-eyedropper",
             count=backlog["untested"],
+            count_label="người",
         ),
     ]

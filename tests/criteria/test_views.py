@@ -151,7 +151,7 @@ def test_scorecard_as_of_date_changes_the_score(tree, people, login):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"), [("31/02/2025", "Ngày không hợp lệ"), ("2099-01-01", "tương lai")]
+    ("value", "message"), [("31/02/2025", "Không có ngày 31/02/2025"), ("2099-01-01", "tương lai")]
 )
 def test_bad_as_of_date_is_refused_with_a_vietnamese_message(tree, people, login, value, message):
     response = login(people.commune_police).get(

@@ -54,7 +54,9 @@ def test_outsider_gets_404_for_another_units_dashboard_plan_and_report(login, pe
 def test_bad_date_keeps_the_page_with_a_vietnamese_message(login, people):
     response = login(people.district_police).get(reverse("reports:index"), {"ngay": "31/02/2024"})
     assert response.status_code == 200
-    assert "không đúng dạng dd/mm/yyyy" in response.content.decode()
+    html = response.content.decode()
+    assert "Không có ngày 31/02/2024: tháng 2 năm 2024 có 29 ngày." in html
+    assert "Đang hiển thị số liệu hôm nay." in html
 
 
 def test_asking_for_a_report_redirects_to_its_status_page(login, people, tree):
