@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from areas.models import Area, Level
 
 from . import models as m
-from .text import normalise_name, tidy_name
+from .text import normalise_name
 
 
 class DateInput(forms.DateInput):
@@ -48,6 +48,14 @@ class RegisterForm(forms.ModelForm):
     def area_choices(self) -> QuerySet[Area]:
         return Area.objects.visible_to(self.user).filter(level__in=self.area_levels).order_by("path")
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # A person's record gets its person from the page, not from a field; the rules naming the
+        # person (one test per person, day and method) must still be checked before saving.
+        exclude = super()._get_validation_exclusions()
+        if getattr(self.instance, "person_id", None):
+            exclude.discard("person")
+        return exclude
+
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: m.Person) -> str:
@@ -74,12 +82,6 @@ class PersonForm(RegisterForm):
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_full_name(self) -> str:
-        name = tidy_name(self.cleaned_data["full_name"])
-        if not normalise_name(name):
-            raise forms.ValidationError("Nhập họ và tên.")
-        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
