@@ -287,12 +287,20 @@ class Person(Register):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        # A derived search column (accents stripped), kept beside the name it comes from.
-        self.name_search = normalise_name(self.full_name)
+        self.derive_name_search()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("subjects:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # Validated records (forms, imports written in bulk without save()) carry it too.
+        self.derive_name_search()
+        super().clean()
+
+    def derive_name_search(self) -> None:
+        """The derived search column (accents stripped), kept beside the name it comes from."""
+        self.name_search = normalise_name(self.full_name)
 
     @property
     def masked_cccd(self) -> str:
