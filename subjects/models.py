@@ -91,6 +91,14 @@ class NameField(CleanedCharField):
 
     cleaner = staticmethod(tidy_name)
     default_validators = [name_validator]
+    empty_message = "Nhập họ và tên."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"blank": self.empty_message, "null": self.empty_message})
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"error_messages": {"required": self.empty_message}, **kwargs})
 
 
 class CccdField(CleanedCharField):

