@@ -78,9 +78,15 @@ class CleanedCharField(models.CharField):
 
     cleaner: ClassVar[Any] = staticmethod(clean_line)
 
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return self.cleaner(value) or (None if self.null else "") if value else value
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        # Here and not in to_python(): to_python also prepares every save and every lookup,
+        # which must keep their values as given.
+        value = self.to_python(value)
+        if value:
+            value = self.cleaner(value) or (None if self.null else "")
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
 
     def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(**{"form_class": _CleanedFormField, "cleaner": self.cleaner, **kwargs})

@@ -1059,3 +1059,37 @@ def test_rows_of_the_other_registers_are_refused_for_the_models_reasons(tree, pe
         user=people.commune_police,
     )
     assert problems_by_cell(treatments) == {(2, "Ngày bắt đầu"): "Ngày bắt đầu không được trước ngày sinh."}
+
+
+def _with_sheet(xml: bytes) -> bytes:
+    """A real persons workbook whose first sheet is replaced by `xml`."""
+    source = zipfile.ZipFile(xlsx(PERSON_HEADERS, CLEAN_PERSONS))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(
+                info, xml if info.filename == "xl/worksheets/sheet1.xml" else source.read(info.filename)
+            )
+    return buffer.getvalue()
+
+
+_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>Ng\xc3\xa0y sinh</t></is></c></row>%s</sheetData></worksheet>'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rows",
+    [
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',  # one far cell: 17 billion laid out
+        b"<row>" + b"<c><v>1</v></c>" * 20_000 + b"</row>",  # cells without references, past XFD
+        b"".join(b'<row r="%d"><c r="AX%d"><v>1</v></c></row>' % (n, n) for n in range(2, 200_002, 97)),
+    ],
+)
+def test_a_sheet_reaching_far_beyond_a_register_is_refused_before_it_is_read(tree, people, rows):
+    content = _with_sheet(_SHEET % rows)
+    with pytest.raises(excel.ImportFileError, match="quá rộng cho một sổ theo dõi"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
