@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .cells import guard_cell
 from .columns import DATE_FORMAT, HEADER_ALIGNMENT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 from .parsing import Villages
 from .reading import MAX_ROWS
@@ -53,7 +54,7 @@ def build_template(kind: str, *, user: Any = None) -> bytes:
         letter = get_column_letter(index)
         lists.cell(row=1, column=index, value=header).font = HEADER_FONT
         for offset, value in enumerate(values, start=2):
-            lists.cell(row=offset, column=index, value=value)
+            guard_cell(lists.cell(row=offset, column=index, value=value))
         lists.column_dimensions[letter].width = max([len(header), *(len(v) for v in values)]) + 2
         if values:
             list_columns[key] = f"'Danh mục'!${letter}${2}:${letter}${len(values) + 1}"
@@ -109,7 +110,7 @@ def build_template(kind: str, *, user: Any = None) -> bytes:
         guide.cell(row=line, column=1, value="Thôn, bản của xã").font = HEADER_FONT
         for village in villages:
             line += 1
-            guide.cell(row=line, column=1, value=village.name)
+            guard_cell(guide.cell(row=line, column=1, value=village.name))
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -538,3 +538,66 @@ def test_the_form_and_the_import_refuse_a_persons_record_for_the_same_reason(
     buffer.seek(0)
     check = services.check_import(kind=kind, file=buffer, user=people.commune_police)
     assert [p.message for p in check.problems if p.column == column] == form_messages
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field", "kind", "cells", "column"),
+    [
+        (
+            "commitment_create",
+            {"kind": "drug_free", "as_of": "2024-04-01", "households": "80", "signed": "81"},
+            "signed",
+            "commitments",
+            {"Thôn, bản": "Bản Tả Lèng", "Tính đến ngày": "01/04/2024", "Tổng số hộ": 80, "Số hộ đã ký": 81},
+            "Số hộ đã ký",
+        ),
+        (
+            "point_create",
+            {"kind": "retail", "description": "Lều", "found_on": "2024-05-01", "eliminated_on": "2024-04-01"},
+            "eliminated_on",
+            "points",
+            {
+                "Thôn, bản": "Bản Tả Lèng",
+                "Loại điểm": "Điểm bán lẻ",
+                "Mô tả, vị trí": "Lều",
+                "Ngày phát hiện": "01/05/2024",
+                "Ngày triệt xóa": "01/04/2024",
+            },
+            "Ngày triệt xóa",
+        ),
+        (
+            "point_create",
+            {"kind": "retail", "description": "Lều", "found_on": "1899-05-01"},
+            "found_on",
+            "points",
+            {
+                "Thôn, bản": "Bản Tả Lèng",
+                "Loại điểm": "Điểm bán lẻ",
+                "Mô tả, vị trí": "Lều",
+                "Ngày phát hiện": "01/05/1899",
+            },
+            "Ngày phát hiện",
+        ),
+    ],
+)
+def test_the_form_and_the_import_refuse_a_villages_record_for_the_same_reason(
+    tree, people, login, url_name, data, field, kind, cells, column
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from subjects import services
+
+    response = login(people.commune_police).post(
+        reverse(f"subjects:{url_name}"), {"village": tree.ta_leng.pk, **data}
+    )
+    form_messages = response.context["form"].errors[field]
+    workbook = Workbook()
+    workbook.active.append(list(cells))
+    workbook.active.append(list(cells.values()))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    check = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+    assert [p.message for p in check.problems if p.column == column] == form_messages
