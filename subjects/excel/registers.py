@@ -150,10 +150,11 @@ class RegisterImport:
         models_seen = {type(record) for row in rows for record in row.records}
         for model in models_seen:
             for rule in unique_rules(model):
+                # Reported on the first of the rule's fields that is a column of this import.
                 column = next(
                     (
                         self.headers[columns[name]]
-                        for name in (n.removesuffix("_id") if n.endswith("_id") else n for n in rule.fields)
+                        for name in (attname.removesuffix("_id") for attname in rule.fields)
                         if columns.get(name) in self.headers
                     ),
                     "",
