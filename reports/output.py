@@ -15,6 +15,7 @@ from areas.models import Level, Role, User
 from criteria.scoring import Status
 from dossiers import documents
 from programmes.models import TargetLevel
+from subjects.excel.cells import guard_row
 
 from .models import ReportRequest
 from .selectors import vn_number
@@ -158,6 +159,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[An
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in rows:
         sheet.append(row)
+        guard_row(sheet[sheet.max_row])  # names and texts typed by users stay text, never formulas
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -181,6 +183,7 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
         ("Số liệu tính đến ngày", _day(figures["as_of"])),
     ]:
         info.append([label, value])
+        guard_row(info[info.max_row])
         if isinstance(value, dt.date):
             info.cell(row=info.max_row, column=2).number_format = "DD/MM/YYYY"
     info.column_dimensions["A"].width = 26

@@ -22,15 +22,13 @@ from django.views.decorators.http import require_POST
 from areas.permissions import can_edit_registers
 from areas.selectors import breadcrumbs
 
-from . import excel
-from .excel import ImportKind
+from . import excel, services
+from .excel import REGISTERS, ImportKind
 
 SESSION_KEY = "excel_import"
 RESULT_KEY = "excel_import_result"
 UPLOAD_EXPIRY = dt.timedelta(hours=2)
 PREVIEW_ROWS = 500
-RESULT_NOUNS = {ImportKind.PERSONS: "đối tượng", ImportKind.TESTS: "kết quả xét nghiệm"}
-TEMPLATE_NAMES = {ImportKind.PERSONS: "mau-nhap-doi-tuong.xlsx", ImportKind.TESTS: "mau-nhap-xet-nghiem.xlsx"}
 
 
 class UploadForm(forms.Form):
@@ -97,7 +95,13 @@ def _pending(request: HttpRequest) -> dict[str, str] | None:
 
 def _context(request: HttpRequest, trail: str, **extra: Any) -> dict[str, Any]:
     area = request.user.area
-    return {"crumbs": breadcrumbs(area, request.user) if area else [], "trail": trail, **extra}
+    templates = [(kind.value, kind.label) for kind in ImportKind]
+    return {
+        "crumbs": breadcrumbs(area, request.user) if area else [],
+        "trail": trail,
+        "import_templates": templates,
+        **extra,
+    }
 
 
 def _preview(request: HttpRequest, check: excel.ImportCheck, token: str | None) -> HttpResponse:
@@ -127,7 +131,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 out.write(chunk)
         kind = form.cleaned_data["kind"]
         try:
-            check = excel.check_import(kind=kind, file=path, user=request.user)
+            check = services.check_import(kind=kind, file=path, user=request.user, request=request)
         except excel.ImportFileError as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", str(exc))
@@ -153,7 +157,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
         excel.build_template(kind, user=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[kind]}"'
+    response["Content-Disposition"] = f'attachment; filename="{REGISTERS[kind].template_name}"'
     return response
 
 
@@ -167,11 +171,11 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("subjects:import_start")
     path = _upload_path(pending["token"])
     try:
-        check = excel.check_import(kind=pending["kind"], file=path, user=request.user)
+        check = services.check_import(kind=pending["kind"], file=path, user=request.user)
         if not check.ok:
             _forget_upload(request)
             return _preview(request, check, token=None)
-        result = excel.apply_import(check=check, user=request.user, request=request)
+        result = services.apply_import(check=check, user=request.user, request=request)
     except excel.ImportRejected as exc:
         _forget_upload(request)
         check.problems = exc.problems
@@ -181,6 +185,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         "kind": result.kind,
         "created": result.created,
         "statuses": result.statuses,
+        "transfers": result.transfers,
     }
     return redirect("subjects:import_done")
 
@@ -200,5 +205,5 @@ def import_done(request: HttpRequest) -> HttpResponse:
     result = request.session.pop(RESULT_KEY, None)
     if result is None:
         return redirect("subjects:import_start")
-    result["noun"] = RESULT_NOUNS[ImportKind(result["kind"])]
+    result["noun"] = REGISTERS[ImportKind(result["kind"])].noun
     return render(request, "subjects/import_done.html", _context(request, "Kết quả nhập", result=result))

@@ -14,7 +14,7 @@ from areas.models import Area, Level
 from areas.widgets import DateModelForm
 
 from . import models as m
-from .text import normalise_name, tidy_name
+from .text import normalise_name
 
 
 class RegisterForm(DateModelForm):
@@ -35,6 +35,14 @@ class RegisterForm(DateModelForm):
 
     def area_choices(self) -> QuerySet[Area]:
         return Area.objects.visible_to(self.user).filter(level__in=self.area_levels).order_by("path")
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # A person's record gets its person from the page, not from a field; the rules naming the
+        # person (one test per person, day and method) must still be checked before saving.
+        exclude = super()._get_validation_exclusions()
+        if getattr(self.instance, "person_id", None):
+            exclude.discard("person")
+        return exclude
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -72,12 +80,6 @@ class PersonForm(RegisterForm):
             self.instance.validate_unique(exclude=exclude)
         except forms.ValidationError as error:
             self._update_errors(error)
-
-    def clean_full_name(self) -> str:
-        name = tidy_name(self.cleaned_data["full_name"])
-        if not normalise_name(name):
-            raise forms.ValidationError("Nhập họ và tên.")
-        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -9,10 +9,12 @@ django-simple-history, and is reached only through `visible_to(user)`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,23 +24,170 @@ from simple_history.models import HistoricalRecords
 from areas.jurisdiction import JurisdictionQuerySet
 from areas.models import Area
 
-from .text import mask_cccd, normalise_name
+from .text import clean_cccd, clean_line, has_letter, is_cccd, mask_cccd, normalise_name, tidy_name
 
 VILLAGE_ONLY = {"level": "village"}
+EARLIEST_YEAR = 1900
+NOTE_MAX_LENGTH = 2000
 
-cccd_validator = RegexValidator(r"^\d{12}$", "Số CCCD phải gồm đúng 12 chữ số.")
+# ---------------------------------------------------------------- the rules of one value
+# Each rule is defined once here; the forms inherit them from the model fields and the Excel
+# import validates every row with `full_clean()`, so both refuse the same value for the same reason.
+
+
+def cccd_validator(value: str) -> None:
+    if not is_cccd(value):
+        raise ValidationError("Số CCCD phải gồm đúng 12 chữ số.", code="cccd")
+
+
+def name_validator(value: str) -> None:
+    if not has_letter(value):
+        raise ValidationError("Họ và tên phải có chữ cái.", code="name")
 
 
 def not_in_future(value: dt.date) -> None:
+    # Kept for migration 0001; register dates use `register_date`.
     if value and value > timezone.localdate():
         raise ValidationError("Ngày không được sau ngày hôm nay.")
 
 
-def check_period(
-    start: dt.date | None, end: dt.date | None, end_field: str, label: str = "Ngày kết thúc"
-) -> None:
-    if start and end and end < start:
-        raise ValidationError({end_field: f"{label} không được trước ngày bắt đầu."})
+def register_date(value: dt.date) -> None:
+    """A date in a register: from 1900 on and not after today."""
+    if value and value.year < EARLIEST_YEAR:
+        raise ValidationError(
+            f"Ngày {value.day:02d}/{value.month:02d}/{value.year:04d} không hợp lệ: phải từ năm {EARLIEST_YEAR}.",
+            code="early",
+        )
+    if value and value > timezone.localdate():
+        raise ValidationError("Ngày không được sau ngày hôm nay.", code="future")
+
+
+class _CleanedFormField(forms.CharField):
+    def __init__(self, *, cleaner: Any, **kwargs: Any) -> None:
+        self.cleaner = cleaner
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return self.cleaner(value) or self.empty_value if value not in self.empty_values else value
+
+
+class CleanedCharField(models.CharField):
+    """A CharField whose value is cleaned (`subjects.text`) wherever it is validated: in the
+    form field before its validators, and in `full_clean()` before the model's."""
+
+    cleaner: ClassVar[Any] = staticmethod(clean_line)
+
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        # Here and not in to_python(): to_python also prepares every save and every lookup,
+        # which must keep their values as given.
+        value = self.to_python(value)
+        if value:
+            value = self.cleaner(value) or (None if self.null else "")
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": _CleanedFormField, "cleaner": self.cleaner, **kwargs})
+
+
+class NameField(CleanedCharField):
+    """A person's name: visible characters, single spaces, words capitalised, a letter at least."""
+
+    cleaner = staticmethod(tidy_name)
+    default_validators = [name_validator]
+    empty_message = "Nhập họ và tên."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"blank": self.empty_message, "null": self.empty_message})
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"error_messages": {"required": self.empty_message}, **kwargs})
+
+
+class CccdField(CleanedCharField):
+    """A CCCD number: spaces and invisible characters removed, then 12 ASCII digits."""
+
+    cleaner = staticmethod(clean_cccd)
+    default_validators = [cccd_validator]
+
+
+# ---------------------------------------------------------------- the rules of one record
+
+
+class RecordRule:
+    """A rule over several fields of one record, declared once as a class attribute of a
+    register model: it adds its CheckConstraint (if the database can hold it) to the model and
+    `Register.clean()` checks it in Python, reporting on one field (forms, imports)."""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        self.attname = name
+        setattr(cls, name, self)
+        cls._record_rules = (*getattr(cls, "_record_rules", ()), self)
+        constraint = self.constraint(cls)
+        if constraint is not None:
+            cls._meta.constraints = [*cls._meta.constraints, constraint]
+            # Migrations read a model's constraints only when its Meta declared some.
+            cls._meta.original_attrs["constraints"] = cls._meta.constraints
+
+    def constraint(self, cls: type[models.Model]) -> models.BaseConstraint | None:
+        return None
+
+    field_name: str
+
+    def error(self, instance: models.Model) -> str | None:
+        """The message when `instance` breaks the rule (reported on `field_name`), else None."""
+        raise NotImplementedError
+
+
+class Ordered(RecordRule):
+    """`high` is not before (not below) `low` when both are given: a period's end after its
+    start, a residence after the birth, signatures not above the households."""
+
+    def __init__(self, low: str, high: str, message: str, *, report_on: str | None = None) -> None:
+        self.low, self.high, self.message = low, high, message
+        self.field_name = report_on or high
+
+    def constraint(self, cls: type[models.Model]) -> models.BaseConstraint:
+        condition = Q(**{f"{self.high}__gte": models.F(self.low)})
+        if cls._meta.get_field(self.high).null:
+            condition = Q(**{f"{self.high}__isnull": True}) | condition
+        return models.CheckConstraint(
+            condition=condition,
+            name=f"{cls._meta.model_name}_{self.high}_gte_{self.low}",
+            violation_error_message=self.message,
+        )
+
+    def error(self, instance: models.Model) -> str | None:
+        low, high = getattr(instance, self.low), getattr(instance, self.high)
+        return self.message if low is not None and high is not None and high < low else None
+
+
+class Period(Ordered):
+    """The start/end pair of a register record over time (the end may stay open)."""
+
+    def __init__(
+        self, start: str, end: str, message: str = "Ngày kết thúc không được trước ngày bắt đầu."
+    ) -> None:
+        super().__init__(start, end, message)
+
+
+class AfterBirth(RecordRule):
+    """A date in a person's record is not before the person's birth (no database constraint:
+    the birth date lives on another table)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field_name, self.message = field, message
+
+    def error(self, instance: models.Model) -> str | None:
+        day = getattr(instance, self.field_name)
+        try:
+            birth = instance.person.birth_date
+        except ObjectDoesNotExist:
+            return None
+        return self.message if day is not None and birth is not None and day < birth else None
 
 
 class VillageQuerySet(JurisdictionQuerySet):
@@ -46,15 +195,27 @@ class VillageQuerySet(JurisdictionQuerySet):
 
 
 class Register(models.Model):
-    """Fields every register record has."""
+    """Fields every register record has, and the validation of its declared `RecordRule`s."""
 
     is_demo = models.BooleanField("dữ liệu minh họa", default=False, editable=False)
-    note = models.TextField("ghi chú", blank=True)
+    note = models.TextField(
+        "ghi chú", blank=True, max_length=NOTE_MAX_LENGTH, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("ngày cập nhật", auto_now=True)
 
+    _record_rules: ClassVar[tuple[RecordRule, ...]] = ()
+
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for rule in self._record_rules:
+            if (error := rule.error(self)) is not None:
+                errors.setdefault(rule.field_name, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------- persons and their history
@@ -83,17 +244,16 @@ class PersonQuerySet(VillageQuerySet):
 
 
 class Person(Register):
-    full_name = models.CharField("họ và tên", max_length=150)
+    full_name = NameField("họ và tên", max_length=150)
     name_search = models.CharField(max_length=150, editable=False, db_index=True)
-    birth_date = models.DateField("ngày sinh", validators=[not_in_future])
+    birth_date = models.DateField("ngày sinh", validators=[register_date])
     sex = models.CharField("giới tính", max_length=10, choices=Sex.choices)
-    cccd = models.CharField(
+    cccd = CccdField(
         "số CCCD",
         max_length=12,
         null=True,
         blank=True,
         unique=True,
-        validators=[cccd_validator],
         help_text="Căn cước công dân, 12 chữ số (nếu có).",
         error_messages={"unique": "Số CCCD này đã có trong sổ theo dõi."},
     )
@@ -108,7 +268,7 @@ class Person(Register):
     residence_type = models.CharField("loại cư trú", max_length=10, choices=ResidenceType.choices)
     resident_since = models.DateField(
         "cư trú từ ngày",
-        validators=[not_in_future],
+        validators=[register_date],
         help_text="Ngày bắt đầu thường trú / tạm trú tại địa bàn (để tính thời gian cư trú từ 03 tháng).",
     )
     presence = models.CharField(
@@ -117,6 +277,7 @@ class Person(Register):
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["name_search"])
+    residence_after_birth = Ordered("birth_date", "resident_since", "Ngày cư trú không được trước ngày sinh.")
 
     class Meta:
         verbose_name = "đối tượng"
@@ -140,16 +301,20 @@ class Person(Register):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        # A derived search column (accents stripped), kept beside the name it comes from.
-        self.name_search = normalise_name(self.full_name)
+        self.derive_name_search()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("subjects:person_detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.birth_date and self.resident_since and self.resident_since < self.birth_date:
-            raise ValidationError({"resident_since": "Ngày cư trú không được trước ngày sinh."})
+        # Validated records (forms, imports written in bulk without save()) carry it too.
+        self.derive_name_search()
+        super().clean()
+
+    def derive_name_search(self) -> None:
+        """The derived search column (accents stripped), kept beside the name it comes from."""
+        self.name_search = normalise_name(self.full_name)
 
     @property
     def masked_cccd(self) -> str:
@@ -180,33 +345,25 @@ class PersonStatus(Register):
     kind = models.CharField("diện", max_length=12, choices=StatusKind.choices)
     start_date = models.DateField(
         "từ ngày",
-        validators=[not_in_future],
+        validators=[register_date],
         help_text="Với người nghiện: ngày xác định tình trạng nghiện.",
     )
-    end_date = models.DateField("đến ngày", null=True, blank=True, validators=[not_in_future])
+    end_date = models.DateField("đến ngày", null=True, blank=True, validators=[register_date])
     basis = models.CharField("căn cứ xác định", max_length=255, blank=True)
 
     objects = PersonRecordQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("start_date", "end_date")
+    after_birth = AfterBirth("start_date", "Ngày bắt đầu diện không được trước ngày sinh.")
 
     class Meta:
         verbose_name = "diện quản lý"
         verbose_name_plural = "diện quản lý"
         ordering = ["person", "start_date"]
         indexes = [models.Index(fields=["kind", "start_date", "end_date"], name="status_kind_period_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="status_end_after_start_check",
-                violation_error_message="Ngày kết thúc không được trước ngày bắt đầu.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
-
-    def clean(self) -> None:
-        check_period(self.start_date, self.end_date, "end_date")
 
 
 class FileKind(models.TextChoices):
@@ -223,8 +380,8 @@ class ManagementFile(Register):
         Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="files"
     )
     kind = models.CharField("loại hồ sơ", max_length=12, choices=FileKind.choices)
-    opened_on = models.DateField("ngày lập", validators=[not_in_future])
-    closed_on = models.DateField("ngày kết thúc quản lý", null=True, blank=True, validators=[not_in_future])
+    opened_on = models.DateField("ngày lập", validators=[register_date])
+    closed_on = models.DateField("ngày kết thúc quản lý", null=True, blank=True, validators=[register_date])
     responsible = models.CharField(
         "người / tổ chức được giao quản lý",
         max_length=200,
@@ -233,24 +390,16 @@ class ManagementFile(Register):
 
     objects = PersonRecordQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("opened_on", "closed_on", "Ngày kết thúc quản lý không được trước ngày lập hồ sơ.")
+    after_birth = AfterBirth("opened_on", "Ngày lập hồ sơ không được trước ngày sinh.")
 
     class Meta:
         verbose_name = "hồ sơ quản lý"
         verbose_name_plural = "hồ sơ quản lý"
         ordering = ["person", "opened_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
-                name="file_closed_after_opened_check",
-                violation_error_message="Ngày kết thúc quản lý không được trước ngày lập hồ sơ.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"Hồ sơ quản lý {self.get_kind_display().lower()} ({self.opened_on:%d/%m/%Y})"
-
-    def clean(self) -> None:
-        check_period(self.opened_on, self.closed_on, "closed_on", "Ngày kết thúc quản lý")
 
 
 class TreatmentKind(models.TextChoices):
@@ -277,8 +426,8 @@ class Treatment(Register):
         blank=True,
         help_text="Chỉ với điều trị thay thế.",
     )
-    start_date = models.DateField("ngày bắt đầu", validators=[not_in_future])
-    end_date = models.DateField("ngày kết thúc", null=True, blank=True, validators=[not_in_future])
+    start_date = models.DateField("ngày bắt đầu", validators=[register_date])
+    end_date = models.DateField("ngày kết thúc", null=True, blank=True, validators=[register_date])
     facility = models.CharField("cơ sở điều trị / cấp phát thuốc", max_length=200, blank=True)
     complies_with_rules = models.BooleanField(
         "chấp hành tốt nội quy",
@@ -290,24 +439,19 @@ class Treatment(Register):
 
     objects = PersonRecordQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("start_date", "end_date")
+    after_birth = AfterBirth("start_date", "Ngày bắt đầu không được trước ngày sinh.")
 
     class Meta:
         verbose_name = "cai nghiện / điều trị"
         verbose_name_plural = "cai nghiện / điều trị"
         ordering = ["person", "start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="treatment_end_after_start_check",
-                violation_error_message="Ngày kết thúc không được trước ngày bắt đầu.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.start_date:%d/%m/%Y})"
 
     def clean(self) -> None:
-        check_period(self.start_date, self.end_date, "end_date")
+        super().clean()
         if self.kind == TreatmentKind.SUBSTITUTION and not self.medication:
             raise ValidationError(
                 {"medication": "Điều trị thay thế phải ghi rõ thuốc (Methadone hoặc Buprenorphine)."}
@@ -337,7 +481,7 @@ class DrugTest(Register):
     person = models.ForeignKey(
         Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="tests"
     )
-    tested_on = models.DateField("ngày xét nghiệm", validators=[not_in_future])
+    tested_on = models.DateField("ngày xét nghiệm", validators=[register_date])
     result = models.CharField("kết quả", max_length=10, choices=TestResult.choices)
     substance = models.CharField(
         "chất ma túy", max_length=100, blank=True, help_text="Ví dụ: Heroin, Methamphetamine (MET), cần sa."
@@ -347,6 +491,7 @@ class DrugTest(Register):
 
     objects = PersonRecordQuerySet.as_manager()
     history = HistoricalRecords()
+    after_birth = AfterBirth("tested_on", "Ngày xét nghiệm không được trước ngày sinh.")
 
     class Meta:
         verbose_name = "xét nghiệm chất ma túy"
@@ -358,7 +503,15 @@ class DrugTest(Register):
                 condition=Q(result__in=["positive", "negative"]),
                 name="drugtest_result_valid_check",
                 violation_error_message="Kết quả xét nghiệm chỉ là dương tính hoặc âm tính.",
-            )
+            ),
+            # One result per person, day and method: a quick test and its laboratory confirmation
+            # may share a day; two results of one method that day cannot both be true (and a
+            # submit sent twice must not record the test twice).
+            models.UniqueConstraint(
+                fields=["person", "tested_on", "method"],
+                name="drugtest_one_result_per_person_day_method",
+                violation_error_message="Đối tượng đã có kết quả xét nghiệm bằng phương pháp này trong ngày này.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -386,29 +539,29 @@ class DrugPoint(Register):
     )
     kind = models.CharField("loại", max_length=12, choices=PointKind.choices)
     description = models.CharField("mô tả, vị trí", max_length=255)
-    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
-    eliminated_on = models.DateField("ngày triệt xóa", null=True, blank=True, validators=[not_in_future])
+    found_on = models.DateField("ngày phát hiện", validators=[register_date])
+    eliminated_on = models.DateField("ngày triệt xóa", null=True, blank=True, validators=[register_date])
 
     objects = VillageQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("found_on", "eliminated_on", "Ngày triệt xóa không được trước ngày phát hiện.")
 
     class Meta:
         verbose_name = "điểm, tụ điểm ma túy"
         verbose_name_plural = "điểm, tụ điểm ma túy"
         ordering = ["-found_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=models.F("found_on")),
-                name="point_eliminated_after_found_check",
-                violation_error_message="Ngày triệt xóa không được trước ngày phát hiện.",
-            )
+            # A point is known by where it is, what it is and when it was found: the same point
+            # entered twice (a submit sent twice, an import run twice) is refused.
+            models.UniqueConstraint(
+                fields=["village", "kind", "description", "found_on"],
+                name="point_unique_village_kind_description_found",
+                violation_error_message="Điểm này (cùng thôn, bản, loại, mô tả và ngày phát hiện) đã có trong sổ theo dõi.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description}"
-
-    def clean(self) -> None:
-        check_period(self.found_on, self.eliminated_on, "eliminated_on", "Ngày triệt xóa")
 
 
 class GroupKind(models.TextChoices):
@@ -426,32 +579,23 @@ class CriminalGroup(Register):
     )
     kind = models.CharField("loại", max_length=10, choices=GroupKind.choices)
     name = models.CharField("tên gọi / mô tả", max_length=200)
-    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
-    dismantled_on = models.DateField("ngày triệt phá", null=True, blank=True, validators=[not_in_future])
+    found_on = models.DateField("ngày phát hiện", validators=[register_date])
+    dismantled_on = models.DateField("ngày triệt phá", null=True, blank=True, validators=[register_date])
     members = models.ManyToManyField(
         Person, verbose_name="thành viên", blank=True, related_name="criminal_groups"
     )
 
     objects = VillageQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[members])
+    period = Period("found_on", "dismantled_on", "Ngày triệt phá không được trước ngày phát hiện.")
 
     class Meta:
         verbose_name = "ổ nhóm, đường dây"
         verbose_name_plural = "ổ nhóm, đường dây"
         ordering = ["-found_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(dismantled_on__isnull=True) | Q(dismantled_on__gte=models.F("found_on")),
-                name="group_dismantled_after_found_check",
-                violation_error_message="Ngày triệt phá không được trước ngày phát hiện.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
-
-    def clean(self) -> None:
-        check_period(self.found_on, self.dismantled_on, "dismantled_on", "Ngày triệt phá")
 
 
 class CaseKind(models.TextChoices):
@@ -475,7 +619,7 @@ class DrugCase(Register):
         limit_choices_to=VILLAGE_ONLY,
     )
     kind = models.CharField("loại", max_length=10, choices=CaseKind.choices)
-    occurred_on = models.DateField("ngày xảy ra", validators=[not_in_future])
+    occurred_on = models.DateField("ngày xảy ra", validators=[register_date])
     severity = models.CharField("mức độ", max_length=25, choices=Severity.choices)
     summary = models.CharField("tóm tắt", max_length=255)
     persons = models.ManyToManyField(
@@ -525,29 +669,23 @@ class CultivationIncident(Register):
         validators=[MinValueValidator(0)],
     )
     plant_count = models.PositiveIntegerField("số cây", null=True, blank=True)
-    found_on = models.DateField("ngày phát hiện", validators=[not_in_future])
-    eradicated_on = models.DateField("ngày phá nhổ", null=True, blank=True, validators=[not_in_future])
+    found_on = models.DateField("ngày phát hiện", validators=[register_date])
+    eradicated_on = models.DateField("ngày phá nhổ", null=True, blank=True, validators=[register_date])
 
     objects = VillageQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("found_on", "eradicated_on", "Ngày phá nhổ không được trước ngày phát hiện.")
 
     class Meta:
         verbose_name = "vụ trồng cây có chứa chất ma túy"
         verbose_name_plural = "vụ trồng cây có chứa chất ma túy"
         ordering = ["-found_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(eradicated_on__isnull=True) | Q(eradicated_on__gte=models.F("found_on")),
-                name="cultivation_eradicated_after_found_check",
-                violation_error_message="Ngày phá nhổ không được trước ngày phát hiện.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_plant_display()} ({self.found_on:%d/%m/%Y})"
 
     def clean(self) -> None:
-        check_period(self.found_on, self.eradicated_on, "eradicated_on", "Ngày phá nhổ")
+        super().clean()
         if self.area_m2 is None and self.plant_count is None:
             raise ValidationError("Ghi diện tích hoặc số cây phát hiện.")
 
@@ -573,23 +711,21 @@ class HouseholdCommitment(Register):
     kind = models.CharField(
         "loại cam kết", max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.DRUG_FREE
     )
-    as_of = models.DateField("số liệu tính đến ngày", validators=[not_in_future])
+    as_of = models.DateField("số liệu tính đến ngày", validators=[register_date])
     households = models.PositiveIntegerField("tổng số hộ")
     signed = models.PositiveIntegerField("số hộ đã ký cam kết")
 
     objects = VillageQuerySet.as_manager()
     history = HistoricalRecords()
+    signed_within_households = Ordered(
+        "signed", "households", "Số hộ đã ký không được lớn hơn tổng số hộ.", report_on="signed"
+    )
 
     class Meta:
         verbose_name = "cam kết của hộ gia đình"
         verbose_name_plural = "cam kết của hộ gia đình"
         ordering = ["village", "-as_of"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(signed__lte=models.F("households")),
-                name="commitment_signed_not_above_households_check",
-                violation_error_message="Số hộ đã ký không được lớn hơn tổng số hộ.",
-            ),
             models.UniqueConstraint(
                 fields=["village", "kind", "as_of"],
                 name="commitment_one_count_per_day",
@@ -599,10 +735,6 @@ class HouseholdCommitment(Register):
 
     def __str__(self) -> str:
         return f"{self.signed}/{self.households} hộ ({self.as_of:%d/%m/%Y})"
-
-    def clean(self) -> None:
-        if self.signed is not None and self.households is not None and self.signed > self.households:
-            raise ValidationError({"signed": "Số hộ đã ký không được lớn hơn tổng số hộ."})
 
 
 class BoardKind(models.TextChoices):
@@ -620,11 +752,12 @@ class HotlineBoard(Register):
     )
     kind = models.CharField("loại", max_length=10, choices=BoardKind.choices)
     location = models.CharField("vị trí đặt", max_length=200)
-    installed_on = models.DateField("ngày lắp đặt", validators=[not_in_future])
-    removed_on = models.DateField("ngày gỡ bỏ", null=True, blank=True, validators=[not_in_future])
+    installed_on = models.DateField("ngày lắp đặt", validators=[register_date])
+    removed_on = models.DateField("ngày gỡ bỏ", null=True, blank=True, validators=[register_date])
 
     objects = VillageQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("installed_on", "removed_on", "Ngày gỡ bỏ không được trước ngày lắp đặt.")
 
     class Meta:
         verbose_name = "bảng đường dây nóng, hòm thư tố giác"
@@ -633,9 +766,6 @@ class HotlineBoard(Register):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.location}"
-
-    def clean(self) -> None:
-        check_period(self.installed_on, self.removed_on, "removed_on", "Ngày gỡ bỏ")
 
 
 class ModelKind(models.TextChoices):
@@ -665,16 +795,17 @@ class PreventionModel(Register):
     name = models.CharField("tên mô hình", max_length=200)
     kind = models.CharField("loại mô hình", max_length=12, choices=ModelKind.choices)
     lead_organisation = models.CharField("tổ chức chủ trì", max_length=200)
-    established_on = models.DateField("ngày thành lập", validators=[not_in_future])
+    established_on = models.DateField("ngày thành lập", validators=[register_date])
     is_active = models.BooleanField("đang duy trì hoạt động", default=True)
-    ended_on = models.DateField("ngày ngừng hoạt động", null=True, blank=True, validators=[not_in_future])
+    ended_on = models.DateField("ngày ngừng hoạt động", null=True, blank=True, validators=[register_date])
     last_evaluated_on = models.DateField(
-        "ngày đánh giá gần nhất", null=True, blank=True, validators=[not_in_future]
+        "ngày đánh giá gần nhất", null=True, blank=True, validators=[register_date]
     )
     evaluated_effective = models.BooleanField("đánh giá hoạt động hiệu quả", null=True, blank=True)
 
     objects = PreventionModelQuerySet.as_manager()
     history = HistoricalRecords()
+    period = Period("established_on", "ended_on", "Ngày ngừng hoạt động không được trước ngày thành lập.")
 
     class Meta:
         verbose_name = "mô hình phòng, chống ma túy"
@@ -685,7 +816,7 @@ class PreventionModel(Register):
         return self.name
 
     def clean(self) -> None:
-        check_period(self.established_on, self.ended_on, "ended_on", "Ngày ngừng hoạt động")
+        super().clean()
         if self.ended_on and self.is_active:
             raise ValidationError({"is_active": "Mô hình đã ngừng hoạt động không thể đang duy trì."})
 

@@ -498,18 +498,21 @@ def _tests_for(g: _Gen, person_ids: list[int], profiles: list[str], count: int) 
     rng = g.rng
     chosen = rng.choices(range(len(person_ids)), weights=[_TEST_WEIGHT[p] for p in profiles], k=count)
     tests = []
+    taken = set()  # one result per person, day and method (DrugTest's unique constraint)
     for index in chosen:
         positive = rng.random() < _POSITIVE_RATE[profiles[index]]
-        tests.append(
-            {
-                "person_id": person_ids[index],
-                "tested_on": g.ago(0, 729),
-                "result": TestResult.POSITIVE if positive else TestResult.NEGATIVE,
-                "substance": rng.choice(_SUBSTANCES) if positive else "",
-                "method": TestMethod.LAB if rng.random() < 0.1 else TestMethod.KIT,
-                "reason": g.pick(_REASONS, _REASON_WEIGHTS),
-            }
-        )
+        test = {
+            "person_id": person_ids[index],
+            "tested_on": g.ago(0, 729),
+            "result": TestResult.POSITIVE if positive else TestResult.NEGATIVE,
+            "substance": rng.choice(_SUBSTANCES) if positive else "",
+            "method": TestMethod.LAB if rng.random() < 0.1 else TestMethod.KIT,
+            "reason": g.pick(_REASONS, _REASON_WEIGHTS),
+        }
+        while (test["person_id"], test["tested_on"], test["method"]) in taken:
+            test["tested_on"] = g.ago(0, 729)
+        taken.add((test["person_id"], test["tested_on"], test["method"]))
+        tests.append(test)
     return tests
 
 

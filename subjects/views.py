@@ -239,6 +239,8 @@ class ObjectEditView(RegisterView):
             if refused is not None:
                 return refused
         record = services.save_register_record(user=request.user, form=form)
+        if record is None:  # refused by a constraint meanwhile (a double submit): the form says why
+            return self.render_form(form, instance)
         messages.success(request, f"Đã lưu {self.register.noun}.")
         return redirect(self.register.object_url(record))
 

@@ -91,7 +91,7 @@ class DrugPointFactory(factory.django.DjangoModelFactory):
 
     village = factory.SubFactory(AreaFactory)
     kind = sm.PointKind.RETAIL
-    description = "Nhà văn hóa cũ"
+    description = factory.Sequence(lambda n: f"Nhà văn hóa cũ số {n}")
     found_on = dt.date(2023, 6, 1)
 
 

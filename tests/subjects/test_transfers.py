@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from subjects import models as m
@@ -207,3 +208,36 @@ def test_lookups_are_rate_limited_with_a_vietnamese_message(held, tree, people, 
     assert response.status_code == 400
     assert "quá 2 lần trong một giờ" in response.content.decode()
     assert m.TransferRequest.objects.count() == 2
+
+
+def test_the_import_preview_answers_the_same_for_a_held_and_an_unused_number_and_a_collision_becomes_a_request(
+    held, tree, people, login, settings, tmp_path
+):
+    """Issue 12 #2, the import side: a number held in another province is previewed exactly as
+    an unused one; on confirmation it becomes a transfer request, not a duplicate; the lookup is
+    logged once for the file."""
+    from tests.subjects.test_excel import PERSON_HEADERS, person_row, xlsx
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(people.tanan_police)
+
+    def preview(cccd: str):
+        content = xlsx(PERSON_HEADERS, [person_row("Lò Văn Dũng", cccd=cccd, village="Thôn Trại Mũa")])
+        return client.post(
+            reverse("subjects:import_start"),
+            {"kind": "persons", "file": SimpleUploadedFile("danh-sach.xlsx", content.getvalue())},
+        )
+
+    unused_page = preview(UNUSED)
+    held_page = preview(HELD)  # the session keeps the latest upload: this one is confirmed below
+    assert held_page.status_code == unused_page.status_code == 200
+    assert held_page.context["check"].problems == unused_page.context["check"].problems == []
+    logged = m.AccessLog.objects.filter(object_type="cccd_lookup", user=people.tanan_police)
+    assert logged.count() == 2 and not any(HELD in (row.description or "") for row in logged)
+
+    confirmed = client.post(reverse("subjects:import_confirm"), {"token": held_page.context["token"]})
+    assert confirmed.status_code == 302
+    assert m.Person.objects.filter(cccd=HELD).count() == 1  # no second person, no 500
+    transfer = m.TransferRequest.objects.get(cccd=HELD)
+    assert transfer.village == tree.trai_mua and transfer.person == held
+    assert "yêu cầu tiếp nhận" in client.get(confirmed.url).content.decode()

@@ -185,8 +185,8 @@ def test_person_detail_runs_a_constant_number_of_queries(records, people, login)
     url = reverse("subjects:person_detail", args=[records.person.pk])
     with CaptureQueriesContext(connection) as small:
         client.get(url)
-    for _ in range(10):
-        f.DrugTestFactory(person=records.person)
+    for day in range(10):
+        f.DrugTestFactory(person=records.person, tested_on=dt.date(2024, 4, 1) + dt.timedelta(days=day))
         f.PersonStatusFactory(person=records.person, kind=m.StatusKind.USER)
     with CaptureQueriesContext(connection) as large:
         client.get(url)
@@ -236,7 +236,7 @@ def test_editing_a_record_keeps_who_changed_what(records, people, login):
         {
             "village": records.point.village_id,
             "kind": "retail",
-            "description": "Nhà văn hóa cũ",
+            "description": records.point.description,
             "found_on": "2023-06-01",
             "eliminated_on": "2024-01-15",
         },

@@ -31,7 +31,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from areas.models import Area, Level, Role, User
-from subjects import excel
+from subjects import excel, services
 from subjects.models import Person, PersonStatus, Sex, StatusKind
 from subjects.text import normalise_name
 
@@ -278,11 +278,11 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f} s."
         )
         check, check_time = _timed(
-            lambda: excel.check_import(kind="persons", file=io.BytesIO(content), user=user)
+            lambda: services.check_import(kind="persons", file=io.BytesIO(content), user=user)
         )
         if not check.ok:
             raise CommandError(f"Tệp nhập thử có lỗi: {check.problems[:3]}")
-        result, apply_time = _timed(lambda: excel.apply_import(check=check, user=user))
+        result, apply_time = _timed(lambda: services.apply_import(check=check, user=user))
         self.stdout.write(
             f"Nhập {result.created} đối tượng ({result.statuses} diện quản lý): kiểm tra {check_time:.1f} s, "
             f"ghi {apply_time:.1f} s."
