@@ -15,6 +15,7 @@ from django.utils import timezone
 from areas.models import DISTRICTS_CEASED_ON, commune_level_words
 
 from .documents import committee_name, document_number, place_and_date, render_pdf, short_name
+from .exceptions import MoveRefused
 from .models import Decision, Dossier
 from .route import State
 from .uploads import save_file
@@ -118,7 +119,6 @@ def issue_signed_decision(
 ) -> Decision:
     """Render the decision, sign it with the chair's certificate and store it unchanged.
     Refused without a valid fresh OTP code, a number, or a certificate."""
-    from .services import MoveRefused
     from .signing import SigningUnavailable, sign_pdf
 
     number_part = (decision_number or "").strip()

@@ -10,13 +10,13 @@ from django.db.models import Count, Q, QuerySet
 
 from areas import permissions
 from areas.models import Area
-from areas.permissions import Action, acts_for  # noqa: F401 (the services read it from here)
+from areas.permissions import COMMUNE_ROLES, Action, acts_for  # noqa: F401 (the services read it from here)
 from criteria.facts import Baseline
 from programmes.models import RouteFunction, RouteStep
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
 from .models import Dossier, Notification, Registration
-from .route import COMMUNE_ROLES, ROLE_FUNCTION, acting_states
+from .route import ROLE_FUNCTION, acting_states
 
 
 def baseline_counts(*, area: Area, as_of: dt.date) -> dict[str, int]:

@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from areas import permissions
 from areas.models import Area, Body, Level, Role
-from areas.permissions import Action
+from areas.permissions import COMMUNE_ROLES, Action
 from criteria.services import Status, score_area, score_areas
 from programmes.models import Phase
 from programmes.selectors import governing_programme, missing_programme_message, route_for
 
 from . import selectors
+from .decisions import issue_signed_decision
+from .exceptions import MoveRefused
 from .models import (
     AppraisalFinding,
     CouncilVote,
@@ -39,7 +41,6 @@ from .models import (
     WatchAlert,
 )
 from .route import (
-    COMMUNE_ROLES,
     FREEZES_SCORECARD,
     OPINION_STATES,
     REASON_REQUIRED,
@@ -51,15 +52,6 @@ from .route import (
     applies,
 )
 from .uploads import removed_if_rolled_back, save_file, validate_upload
-
-
-class MoveRefused(Exception):
-    """A step that may not be taken; `message` says why, in Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 # ---------------------------------------------------------------- registration
 
@@ -303,8 +295,6 @@ def _check_appraisal_passes(
 
 
 def _issue_decision(*, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, **extra: Any) -> None:
-    from .decisions import issue_signed_decision
-
     decided_on = extra.pop("decided_on", None) or day
     issue_signed_decision(dossier=dossier, user=user, decided_on=decided_on, signed_at=event.at, **extra)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import vn_number
+from .formatting import vn_number
 
 PRIMARY = "#0b4f8a"
 TARGET = "#f0ad4e"

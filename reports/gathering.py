@@ -14,7 +14,7 @@ from areas.models import Area, Level
 from programmes.models import ReportKind, TargetLevel
 from programmes.selectors import governing_programme
 
-from . import selectors
+from . import formatting, selectors
 from .models import ReportRequest
 from .periods import Period, report_subject
 
@@ -80,8 +80,8 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             "total": totals[level],
             "recognised": now,
             "recognised_before": then,
-            "percent": float(selectors.percent(now, totals[level])),
-            "text": selectors.fraction_text(now, totals[level], level, as_of),
+            "percent": float(formatting.percent(now, totals[level])),
+            "text": formatting.fraction_text(now, totals[level], level, as_of),
         }
 
     plans = selectors.plans_progress(unit, selectors.plans_for(unit), as_of, dossiers)

@@ -17,8 +17,8 @@ from dossiers import documents
 from programmes.models import TargetLevel
 from subjects.excel.cells import guard_row
 
+from .formatting import vn_number
 from .models import ReportRequest
-from .selectors import vn_number
 
 LEVEL_WORD = {TargetLevel.VILLAGE: "thôn, bản", TargetLevel.COMMUNE: "xã, thị trấn"}
 

@@ -5,7 +5,7 @@ import pytest
 
 from dossiers.route import State
 from programmes.models import TargetKind, TargetLevel, required_count
-from reports import selectors
+from reports import formatting, selectors
 from reports.periods import Period
 from tests.factories import AreaFactory
 
@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 
 def test_fraction_text_is_vietnamese_with_comma_decimal():
     before, after = dt.date(2024, 12, 31), dt.date(2025, 7, 1)
-    assert selectors.fraction_text(27, 170, TargetLevel.VILLAGE, before) == "27/170 thôn, bản = 15,9 %"
-    assert selectors.fraction_text(0, 0, TargetLevel.COMMUNE, before) == "0/0 xã, phường, thị trấn = 0,0 %"
+    assert formatting.fraction_text(27, 170, TargetLevel.VILLAGE, before) == "27/170 thôn, bản = 15,9 %"
+    assert formatting.fraction_text(0, 0, TargetLevel.COMMUNE, before) == "0/0 xã, phường, thị trấn = 0,0 %"
     # The commune level is named as the administration stood that day.
-    assert selectors.fraction_text(3, 51, TargetLevel.COMMUNE, after) == "3/51 xã, phường, đặc khu = 5,9 %"
+    assert formatting.fraction_text(3, 51, TargetLevel.COMMUNE, after) == "3/51 xã, phường, đặc khu = 5,9 %"
 
 
 def test_vn_number_groups_thousands_with_dots():
-    assert selectors.vn_number(1234567.25, 1) == "1.234.567,3"
-    assert selectors.vn_number(1500, 0) == "1.500"
+    assert formatting.vn_number(1234567.25, 1) == "1.234.567,3"
+    assert formatting.vn_number(1500, 0) == "1.500"
 
 
 @pytest.mark.parametrize(
