@@ -20,6 +20,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from areas.models import Area, Level
+from programmes.models import long_date
 
 # WeasyPrint narrates every rendering step at INFO; only its warnings matter here.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -59,9 +60,8 @@ def short_name(area: Area) -> str:
 
 
 def place_and_date(place: str, day: dt.date) -> str:
-    """ "Phong Thổ, ngày 05 tháng 02 năm 2024": days below 10 and months 1–2 with a leading 0."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    """ "Phong Thổ, ngày 05 tháng 02 năm 2024" (the date written as `programmes.models.long_date`)."""
+    return f"{place}, {long_date(day)}"
 
 
 def document_number(number: int | str) -> str:
