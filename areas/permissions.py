@@ -264,8 +264,9 @@ _RULES = {
 
 def commune_of(user: Any) -> Area | None:
     """The commune a commune role acts for (None for the other roles)."""
-    if role_of(user) in COMMUNE_ROLES and user.area_id and user.area.level == Level.COMMUNE:
-        return user.area
+    area: Area | None = user.area if user.area_id else None
+    if role_of(user) in COMMUNE_ROLES and area is not None and area.level == Level.COMMUNE:
+        return area
     return None
 
 

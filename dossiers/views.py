@@ -170,7 +170,7 @@ def take_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     # The step's own form may no longer be on the page (someone else took it): say why here too.
     reasons = " ".join(
         [
-            *form.non_field_errors(),
+            *(str(error) for error in form.non_field_errors()),
             *(
                 f"{form[name].label}: {' '.join(errors)}"
                 for name, errors in form.errors.items()

@@ -173,10 +173,11 @@ def request_transfer(
     different provinces), the body above the requesting commune otherwise (it finds no record
     and answers). A number held inside the user's own jurisdiction needs no transfer. `holder`:
     the caller's own `lookup_cccd` of the number in this request, so it is not counted twice."""
-    user = request.user
+    user: Any = request.user
     require(user, Action.REQUEST_TRANSFER)
     require(user, Action.EDIT_REGISTERS, village)
-    if village.level != Level.VILLAGE:
+    commune = village.parent
+    if village.level != Level.VILLAGE or commune is None:
         raise ValidationError({"village": "Chọn thôn, bản tiếp nhận đối tượng."})
     reason = reason.strip()
     if not reason:
@@ -185,12 +186,12 @@ def request_transfer(
         holder = lookup_cccd(request=request, cccd=cccd, purpose="đề nghị tiếp nhận")
     if holder is CccdHolder.HERE:
         raise ValidationError({"cccd": "Số CCCD này đã có trong sổ theo dõi của địa bàn bạn quản lý."})
-    commune = village.parent
     person = None
     if holder is CccdHolder.ELSEWHERE:
         person = Person.objects.select_related("village__parent").get(cccd=cccd)
     if person is not None:
-        deciding_body = lowest_common_body(commune, person.village) or _body_above(person.village.parent)
+        holder_commune: Any = person.village.parent
+        deciding_body = lowest_common_body(commune, person.village) or _body_above(holder_commune)
     else:
         deciding_body = _body_above(commune)
     return TransferRequest.objects.create(
@@ -216,14 +217,17 @@ def decide_transfer(*, user: Any, transfer_id: int, accept: bool, note: str = ""
         raise ValidationError("Yêu cầu này đã được quyết định.")
     note = note.strip()
     if accept:
-        person = Person.objects.select_for_update().filter(pk=transfer.person_id, cccd=transfer.cccd).first()
+        person = (
+            Person.objects.select_for_update().filter(pk=transfer.person_id or 0, cccd=transfer.cccd).first()
+        )
         if person is None:
             raise ValidationError(
                 "Không có đối tượng mang số CCCD này trong sổ theo dõi: chỉ có thể không chấp nhận."
             )
         person.village = transfer.village
-        person._history_user = user
-        person._change_reason = f"Chuyển quản lý theo yêu cầu #{transfer.pk}"
+        # django-simple-history reads who made the change and why from these two attributes.
+        person._history_user = user  # type: ignore[attr-defined]
+        person._change_reason = f"Chuyển quản lý theo yêu cầu #{transfer.pk}"  # type: ignore[attr-defined]
         try:
             person.full_clean(exclude=["cccd"])
         except ValidationError as error:
