@@ -73,7 +73,7 @@ def villages_of(areas: Sequence[Area], as_of: dt.date) -> dict[int, list[Village
         rows = (
             Area.objects.open_on(as_of)
             .filter(level=Level.VILLAGE, parent_id__in=commune_ids)
-            .order_by("name")
+            .order_by("name", "pk")
             .values_list("pk", "name", "parent_id")
         )
         for pk, name, parent_id in rows:
@@ -265,7 +265,7 @@ def _points(village_ids: list[int], as_of: dt.date) -> list[RecordFacts]:
     rows = (
         DrugPoint.objects.filter(_running_on(as_of, "found_on", "eliminated_on", end_inclusive=False))
         .filter(village_id__in=id_subquery(village_ids))
-        .order_by("found_on")
+        .order_by("found_on", "pk")
         .values_list("pk", "village_id", "kind", "description", "found_on")
     )
     return [
@@ -277,7 +277,7 @@ def _groups(village_ids: list[int], as_of: dt.date) -> list[RecordFacts]:
     rows = (
         CriminalGroup.objects.filter(_running_on(as_of, "found_on", "dismantled_on", end_inclusive=False))
         .filter(village_id__in=id_subquery(village_ids))
-        .order_by("found_on")
+        .order_by("found_on", "pk")
         .values_list("pk", "village_id", "kind", "name", "found_on")
     )
     return [RecordFacts(pk, village, kind, name, found) for pk, village, kind, name, found in rows]
@@ -290,7 +290,7 @@ def _cultivation(village_ids: list[int], as_of: dt.date, since: dt.date | None) 
     if since is not None and since > FROM_THE_START:
         queryset = queryset.filter(found_on__gte=since)
     plants = dict(Plant.choices)
-    rows = queryset.order_by("found_on").values_list("pk", "village_id", "plant", "season", "found_on")
+    rows = queryset.order_by("found_on", "pk").values_list("pk", "village_id", "plant", "season", "found_on")
     return [
         RecordFacts(
             pk, village, plant, f"{plants.get(plant, plant)}{f' niên vụ {season}' if season else ''}", found
@@ -372,7 +372,7 @@ def _models(area_ids: list[int], as_of: dt.date) -> list[ModelFacts]:
     rows = (
         PreventionModel.objects.filter(area_id__in=id_subquery(area_ids), established_on__lte=as_of)
         .filter(Q(ended_on__gt=as_of) | Q(ended_on__isnull=True, is_active=True))
-        .order_by("name")
+        .order_by("name", "pk")
         .values_list("pk", "area_id", "name", "evaluated_effective")
     )
     return [ModelFacts(pk, area_id, name, effective) for pk, area_id, name, effective in rows]
