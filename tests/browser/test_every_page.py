@@ -43,6 +43,9 @@ NOT_PAGES = {
     "dossiers:add_document",
     "dossiers:add_opinion",
     "dossiers:finding",
+    "dossiers:vote",  # POSTs: a council member's vote, a successor taking a dossier over
+    "dossiers:take_over",
+    "subjects:transfer_decide",  # POST: the deciding body's answer to a transfer request
     "dossiers:document",  # files: uploads and PDFs
     "dossiers:appraisal_minutes",
     "dossiers:decision",
