@@ -60,6 +60,24 @@ def required_count(kind: str, value: Decimal, total: int) -> int:
     return math.ceil(Decimal(value) * total / 100 - Decimal("1e-9"))
 
 
+PERCENT_OVER_100 = "Tỷ lệ chỉ tiêu không vượt quá 100 %."
+
+
+def percent_at_most_100(name: str) -> models.CheckConstraint:
+    """A target given as a percentage is at most 100 (phases and provinces' yearly targets)."""
+    return models.CheckConstraint(
+        condition=~Q(target_kind="percent") | Q(target_value__lte=100),
+        name=name,
+        violation_error_message=PERCENT_OVER_100,
+    )
+
+
+def check_percent(target_kind: str, target_value: Decimal | None) -> None:
+    """The same rule in `clean()`, reported on the target's value."""
+    if target_kind == TargetKind.PERCENT and target_value is not None and target_value > 100:
+        raise ValidationError({"target_value": PERCENT_OVER_100})
+
+
 class ReportKind(models.TextChoices):
     SIX_MONTH = "six_month", "Báo cáo 06 tháng"
     ANNUAL = "annual", "Báo cáo năm"
@@ -486,11 +504,7 @@ class Phase(models.Model):
                 name="programme_phase_ends_after_start_check",
                 violation_error_message="Ngày kết thúc giai đoạn không được trước ngày bắt đầu.",
             ),
-            models.CheckConstraint(
-                condition=~Q(target_kind="percent") | Q(target_value__lte=100),
-                name="programme_phase_percent_at_most_100_check",
-                violation_error_message="Tỷ lệ chỉ tiêu không vượt quá 100 %.",
-            ),
+            percent_at_most_100("programme_phase_percent_at_most_100_check"),
         ]
 
     def __str__(self) -> str:
@@ -499,12 +513,7 @@ class Phase(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "Ngày kết thúc giai đoạn không được trước ngày bắt đầu."})
-        if (
-            self.target_kind == TargetKind.PERCENT
-            and self.target_value is not None
-            and self.target_value > 100
-        ):
-            raise ValidationError({"target_value": "Tỷ lệ chỉ tiêu không vượt quá 100 %."})
+        check_percent(self.target_kind, self.target_value)
         if self.target_kind == TargetKind.COUNT and self.target_value is not None and self.target_value % 1:
             raise ValidationError({"target_value": "Chỉ tiêu theo số đơn vị phải là số nguyên."})
 
@@ -555,11 +564,7 @@ class ProvinceTarget(models.Model):
                 name="programme_province_target_one_per_year",
                 violation_error_message="Tỉnh đã đăng ký chỉ tiêu cho năm này.",
             ),
-            models.CheckConstraint(
-                condition=~Q(target_kind="percent") | Q(target_value__lte=100),
-                name="programme_province_target_percent_at_most_100_check",
-                violation_error_message="Tỷ lệ chỉ tiêu không vượt quá 100 %.",
-            ),
+            percent_at_most_100("programme_province_target_percent_at_most_100_check"),
         ]
 
     def __str__(self) -> str:
@@ -568,9 +573,4 @@ class ProvinceTarget(models.Model):
     def clean(self) -> None:
         if self.province_id and self.province.level != Level.PROVINCE:
             raise ValidationError({"province": "Chỉ tiêu năm được đăng ký cho cấp tỉnh."})
-        if (
-            self.target_kind == TargetKind.PERCENT
-            and self.target_value is not None
-            and self.target_value > 100
-        ):
-            raise ValidationError({"target_value": "Tỷ lệ chỉ tiêu không vượt quá 100 %."})
+        check_percent(self.target_kind, self.target_value)
