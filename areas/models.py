@@ -340,6 +340,12 @@ class Body(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
+    numbers_per_kind = models.BooleanField(
+        "đánh số riêng theo loại văn bản",
+        default=False,
+        help_text="Sổ văn bản đi: bỏ chọn nếu cơ quan đánh một dãy số chung cho mọi loại văn bản trong năm; "
+        "chọn nếu mỗi loại (quyết định, tờ trình, biên bản, báo cáo…) có dãy số riêng.",
+    )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
 
     objects = BodyQuerySet.as_manager()

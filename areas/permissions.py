@@ -62,10 +62,16 @@ class Action(enum.StrEnum):
     REQUEST_TRANSFER = "request_transfer"
     DECIDE_TRANSFER = "decide_transfer"  # obj: the transfer request (or None: "has an inbox")
     USE_ADMIN = "use_admin"
+    READ_OUTGOING_REGISTER = "read_outgoing_register"  # obj: the body
+    RESERVE_NUMBER = "reserve_number"  # obj: the body
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
-WRITE_ACTIONS = frozenset(Action) - {Action.SEE_FULL_CCCD, Action.READ_ACCESS_LOG}
+WRITE_ACTIONS = frozenset(Action) - {
+    Action.SEE_FULL_CCCD,
+    Action.READ_ACCESS_LOG,
+    Action.READ_OUTGOING_REGISTER,
+}
 
 REFUSALS: dict[Action, str] = {
     Action.EDIT_REGISTERS: "Chỉ Công an xã được cập nhật sổ theo dõi của xã mình.",
@@ -82,6 +88,8 @@ REFUSALS: dict[Action, str] = {
     Action.REQUEST_TRANSFER: "Chỉ Công an xã được đề nghị tiếp nhận đối tượng chuyển đến.",
     Action.DECIDE_TRANSFER: "Chỉ Công an của cơ quan được đề nghị mới quyết định việc chuyển quản lý.",
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
+    Action.READ_OUTGOING_REGISTER: "Bạn chỉ xem được sổ văn bản đi của cơ quan mình.",
+    Action.RESERVE_NUMBER: "Chỉ cán bộ của cơ quan được giữ số trong sổ văn bản đi của cơ quan.",
 }
 
 
@@ -243,6 +251,19 @@ def _use_admin(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser and user.is_staff)
 
 
+def _read_outgoing_register(user: Any, body: Any) -> bool:
+    # Each body keeps its own register; those who follow a jurisdiction read the registers in it.
+    if body is None:
+        return user.body_id is not None or is_read_only(user) or user.is_superuser
+    if user.body_id == body.pk:
+        return True
+    return (is_read_only(user) or user.is_superuser) and area_is_visible(user, body.area)
+
+
+def _reserve_number(user: Any, body: Any) -> bool:
+    return user.body_id is not None and (body is None or user.body_id == body.pk)
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -259,6 +280,8 @@ _RULES = {
     Action.REQUEST_TRANSFER: _request_transfer,
     Action.DECIDE_TRANSFER: _decide_transfer,
     Action.USE_ADMIN: _use_admin,
+    Action.READ_OUTGOING_REGISTER: _read_outgoing_register,
+    Action.RESERVE_NUMBER: _reserve_number,
 }
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "criteria",
     "dossiers",
     "reports",
+    "registry",
 ]
 
 MIDDLEWARE = [

@@ -80,6 +80,9 @@ def _objects(tree):
         "done_report": SimpleNamespace(status="done", unit=tree.phong_tho),
         "transfer_to_phong_tho": SimpleNamespace(deciding_body_id=tree.phong_tho.pk),
         "transfer_to_hai_phong": SimpleNamespace(deciding_body_id=tree.hai_phong.pk),
+        "district_committee_body": tree.bodies.district_committee,
+        "city_committee_body": tree.bodies.city_committee,
+        "city_police_body": tree.bodies.city_police,
     }
 
 
@@ -132,6 +135,11 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.DECIDE_TRANSFER, "transfer_to_phong_tho"): {"district_police"},
     (Action.DECIDE_TRANSFER, "transfer_to_hai_phong"): {"city_police"},
     (Action.USE_ADMIN, None): {"superuser"},
+    # A body's register of outgoing documents: its own staff, and those following its jurisdiction.
+    (Action.READ_OUTGOING_REGISTER, "district_committee_body"): {"district_chair", "province", "superuser"},
+    (Action.READ_OUTGOING_REGISTER, "city_committee_body"): {"city_chair", "superuser"},
+    (Action.RESERVE_NUMBER, "district_committee_body"): {"district_chair"},
+    (Action.RESERVE_NUMBER, "city_police_body"): {"city_police"},
 }
 
 
