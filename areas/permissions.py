@@ -41,6 +41,9 @@ REPORT_WRITERS = frozenset(
 # Appraise dossiers criterion by criterion; decide recognition and sign the decision.
 APPRAISING_ROLES = frozenset({Role.APPRAISING_POLICE})
 DECIDING_ROLES = frozenset({Role.DECIDING_CHAIR})
+# Export a whole province's registers (JSON Lines, exchange app): the province's police and its
+# steering committee, who read everything in it.
+BULK_EXPORTERS = frozenset({Role.APPRAISING_POLICE, Role.PROVINCE_OBSERVER})
 # Decide a transfer of a person between communes (chuyển quản lý): the police of the lowest body
 # above both communes.
 TRANSFER_DECIDERS = APPRAISING_ROLES
@@ -62,10 +65,11 @@ class Action(enum.StrEnum):
     REQUEST_TRANSFER = "request_transfer"
     DECIDE_TRANSFER = "decide_transfer"  # obj: the transfer request (or None: "has an inbox")
     USE_ADMIN = "use_admin"
+    BULK_EXPORT = "bulk_export"  # obj: the province (or None: "may export some province")
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
-WRITE_ACTIONS = frozenset(Action) - {Action.SEE_FULL_CCCD, Action.READ_ACCESS_LOG}
+WRITE_ACTIONS = frozenset(Action) - {Action.SEE_FULL_CCCD, Action.READ_ACCESS_LOG, Action.BULK_EXPORT}
 
 REFUSALS: dict[Action, str] = {
     Action.EDIT_REGISTERS: "Chỉ Công an xã được cập nhật sổ theo dõi của xã mình.",
@@ -82,6 +86,7 @@ REFUSALS: dict[Action, str] = {
     Action.REQUEST_TRANSFER: "Chỉ Công an xã được đề nghị tiếp nhận đối tượng chuyển đến.",
     Action.DECIDE_TRANSFER: "Chỉ Công an của cơ quan được đề nghị mới quyết định việc chuyển quản lý.",
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
+    Action.BULK_EXPORT: "Chỉ Công an tỉnh, Ban Chỉ đạo tỉnh được xuất dữ liệu toàn tỉnh của tỉnh mình.",
 }
 
 
@@ -243,6 +248,17 @@ def _use_admin(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser and user.is_staff)
 
 
+def _bulk_export(user: Any, province: Area | None) -> bool:
+    if province is not None and province.level != Level.PROVINCE:
+        return False
+    if user.is_superuser:
+        return True
+    own = user.area if user.area_id else None
+    if role_of(user) not in BULK_EXPORTERS or own is None or own.level != Level.PROVINCE:
+        return False
+    return province is None or area_is_visible(user, province)
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -259,6 +275,7 @@ _RULES = {
     Action.REQUEST_TRANSFER: _request_transfer,
     Action.DECIDE_TRANSFER: _decide_transfer,
     Action.USE_ADMIN: _use_admin,
+    Action.BULK_EXPORT: _bulk_export,
 }
 
 
