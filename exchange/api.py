@@ -16,7 +16,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -39,7 +41,21 @@ trang sau (hết dữ liệu: `null`). Đồng bộ dần: lưu giá trị `upda
 trong `updated_since` lần sau. Trường dữ liệu cá nhân (họ tên, số CCCD, ngày sinh, địa chỉ, ghi
 chú) là `null` nếu mã không được cấp quyền nhận dữ liệu cá nhân."""
 
+class _Encoder(NinjaJSONEncoder):
+    # Full microseconds (Django's encoder cuts them to milliseconds): a client sends the largest
+    # `updated_at` it saw back as `updated_since`, which must be the exact moment.
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _Encoder
+
+
 api = NinjaAPI(
+    renderer=_Renderer(),
     title="Địa bàn không ma túy — API trao đổi dữ liệu",
     version="1.0",
     description=DESCRIPTION,
@@ -110,7 +126,7 @@ class Unit(Schema):
     updated_at: dt.datetime
 
 
-class Status(Schema):
+class PersonStatus(Schema):
     id: int
     kind: str
     kind_label: str
@@ -134,7 +150,7 @@ class Person(Schema):
     resident_since: dt.date
     presence: str
     is_demo: bool
-    statuses: list[Status]
+    statuses: list[PersonStatus]
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -355,7 +371,7 @@ def decision_pdf(request: HttpRequest, decision_id: int) -> Any:
     with decision.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != decision.sha256:
-        return 409, {"detail": "Tệp quyết định không còn trùng với bản đã ký; đề nghị liên hệ quản trị hệ thống."}
+        return Status(409, {"detail": "Tệp quyết định không còn trùng với bản đã ký; đề nghị liên hệ quản trị hệ thống."})
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="quyet-dinh-{decision.pk}.pdf"'
     return response
