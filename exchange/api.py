@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.renderers import JSONRenderer
+from pydantic import WithJsonSchema
 from ninja.responses import NinjaJSONEncoder
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -273,11 +275,19 @@ ScorecardPage = _page_schema("ScorecardPage", Scorecard)
 # ---------------------------------------------------------------- parameters
 
 
+# Query values kept as text and parsed strictly here (`_moment`, `_day`): pydantic would also take
+# "0.5" as a Unix time. The schema still says what is expected.
+DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+DateText = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+
+
 class PageQuery(Schema):
     cursor: str | None = None
     limit: int = Query(100, ge=1, le=settings.API_PAGE_MAX, description="Số bản ghi mỗi trang (tối đa 500).")
-    updated_since: dt.datetime | None = Query(
-        None, description="Chỉ các bản ghi thay đổi từ thời điểm này (ISO 8601; không ghi múi giờ: giờ Việt Nam)."
+    updated_since: DateTimeText | None = Query(
+        None,
+        description="Chỉ các bản ghi thay đổi từ thời điểm này (RFC 3339, có múi giờ), ví dụ "
+        "2025-07-01T00:00:00+07:00: giá trị `updated_at` lớn nhất đã nhận.",
     )
 
 
@@ -285,19 +295,51 @@ EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
 
 
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _moment(text: str) -> dt.datetime:
+    """An RFC 3339 date-time with its offset (the `format: date-time` of the schema), 1900–2999."""
+    try:
+        if not RFC3339.fullmatch(text):
+            raise ValueError
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise selectors.BadParameter(
+            "updated_since phải là thời điểm theo RFC 3339 kèm múi giờ, ví dụ 2025-07-01T00:00:00+07:00."
+        ) from exc
+    if not EARLIEST <= moment <= LATEST:
+        raise selectors.BadParameter("updated_since phải trong khoảng năm 1900–2999.")
+    return moment
+
+
+def _day(text: str) -> dt.date:
+    try:
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise selectors.BadParameter("as_of phải là ngày dạng YYYY-MM-DD, ví dụ 2025-06-30.") from exc
+
+
 def _grant(request: HttpRequest) -> shapes.Grant:
     personal = bool(request.auth.personal_data)  # type: ignore[attr-defined]
     return shapes.Grant(personal=personal, full_cccd=personal)
 
 
+def _only_known_parameters(request: HttpRequest, schema: type[Schema]) -> None:
+    """Refuse a parameter the endpoint does not know: a misspelt `updated_since` must not pass
+    silently as a full download."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        raise selectors.BadParameter(f"Tham số không được hỗ trợ: {', '.join(unknown)[:200]}.")
+
+
 def _page(request: HttpRequest, kind_name: str, params: PageQuery) -> dict[str, Any]:
+    _only_known_parameters(request, PageQuery)
     kind = selectors.KINDS[kind_name]
-    since = params.updated_since
-    if since is not None:
-        if timezone.is_naive(since):
-            since = since.replace(tzinfo=timezone.get_current_timezone())
-        if not EARLIEST <= since <= LATEST:
-            raise selectors.BadParameter("updated_since phải trong khoảng năm 1900–2999.")
+    since = _moment(params.updated_since) if params.updated_since is not None else None
     result = selectors.page(
         kind, request.principal, limit=params.limit, cursor=params.cursor, updated_since=since  # type: ignore[attr-defined]
     )
@@ -378,7 +420,7 @@ def decision_pdf(request: HttpRequest, decision_id: int) -> Any:
 
 
 class ScoreQuery(Schema):
-    as_of: dt.date | None = Query(None, description="Ngày tính (mặc định: hôm nay).")
+    as_of: DateText | None = Query(None, description="Ngày tính, dạng YYYY-MM-DD (mặc định: hôm nay).")
     level: Literal["village", "commune"] | None = None
     cursor: str | None = None
     limit: int = Query(20, ge=1, le=50, description="Số đơn vị mỗi trang (tối đa 50).")
@@ -388,8 +430,9 @@ class ScoreQuery(Schema):
     "/scores", response={200: ScorecardPage, **ERRORS}, tags=[TAG], summary="Kết quả đánh giá tiêu chí của đơn vị"
 )
 def scores(request: HttpRequest, params: Query[ScoreQuery]) -> dict[str, Any]:
+    _only_known_parameters(request, ScoreQuery)
     today = timezone.localdate()
-    as_of = params.as_of or today
+    as_of = _day(params.as_of) if params.as_of is not None else today
     if not dt.date(2000, 1, 1) <= as_of <= today:
         raise selectors.BadParameter("as_of phải từ 01/01/2000 đến hôm nay.")
     units = selectors.scorable_units(request.principal, params.level)  # type: ignore[attr-defined]

@@ -109,11 +109,13 @@ def test_updated_since_gives_what_changed_since_including_status_changes(world, 
     assert all(i["updated_at"] >= later for i in changed)
 
 
-def test_updated_since_without_zone_is_vietnam_time_and_bounds_are_checked(world, tokens, call):
+@pytest.mark.parametrize("bad", ["0.5", "2025-01-01", "2025-01-01T00:00:00", "0001-01-01T00:00:00Z", "hôm qua"])
+def test_updated_since_is_an_rfc3339_moment_with_its_zone(world, tokens, call, bad):
     _token, secret = tokens.lai_chau
-    assert len(call(secret, "/persons", updated_since="2000-01-01T00:00:00").json()["items"]) == 5
-    response = call(secret, "/persons", updated_since="0001-01-01T00:00:00")
+    assert len(call(secret, "/persons", updated_since="2000-01-01T00:00:00+07:00").json()["items"]) == 5
+    response = call(secret, "/persons", updated_since=bad)
     assert response.status_code == 400
+    assert "updated_since" in response.json()["detail"]
 
 
 def test_limit_is_bounded(world, tokens, call):
@@ -179,3 +181,9 @@ def test_list_queries_do_not_grow_with_the_data(world, tree, tokens, call, djang
     for path in ("/persons", "/units", "/management-files", "/treatments", "/drug-tests", "/dossiers", "/decisions"):
         with django_assert_max_num_queries(12):
             assert call(secret, path, limit=100).status_code == 200
+
+
+def test_an_unknown_parameter_is_refused_not_ignored(world, tokens, call):
+    response = call(tokens.lai_chau[1], "/persons", update_since="2025-01-01T00:00:00Z")
+    assert response.status_code == 400
+    assert "update_since" in response.json()["detail"]
