@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.renderers import JSONRenderer
@@ -344,15 +343,7 @@ def _page(request: HttpRequest, kind_name: str, params: PageQuery) -> dict[str, 
         kind, request.principal, limit=params.limit, cursor=params.cursor, updated_since=since  # type: ignore[attr-defined]
     )
     grant = _grant(request)
-    if kind_name == "decisions":
-        items = [shapes.decision(row, grant, pdf_url=_pdf_url(row.pk)) for row in result.rows]
-    else:
-        items = [kind.shape(row, grant) for row in result.rows]
-    return {"items": items, "next_cursor": result.next_cursor}
-
-
-def _pdf_url(pk: int) -> str:
-    return reverse("exchange-api:decision_pdf", kwargs={"decision_id": pk})
+    return {"items": [kind.shape(row, grant) for row in result.rows], "next_cursor": result.next_cursor}
 
 
 # ---------------------------------------------------------------- endpoints

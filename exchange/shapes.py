@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from areas.models import Area
 from criteria.scoring import Scorecard
 from dossiers.models import Decision, Dossier
@@ -178,8 +180,8 @@ def _has_decision(record: Dossier) -> bool:
         return False
 
 
-def decision(record: Decision, grant: Grant = NO_GRANT, *, pdf_url: str = "") -> dict[str, Any]:
-    """A recognition decision's metadata; the signed PDF itself is at `pdf_url`. The signer is an
+def decision(record: Decision, grant: Grant = NO_GRANT) -> dict[str, Any]:
+    """A recognition decision's metadata; the signed PDF itself is at `pdf_url` (the API path). The signer is an
     official acting in office, named on the public decision: not a register's personal data."""
     return {
         "id": record.pk,
@@ -191,7 +193,7 @@ def decision(record: Decision, grant: Grant = NO_GRANT, *, pdf_url: str = "") ->
         "signer_name": record.signer_name,
         "signed_at": record.signed_at.isoformat(),
         "sha256": record.sha256,
-        "pdf_url": pdf_url,
+        "pdf_url": reverse("exchange-api:decision_pdf", kwargs={"decision_id": record.pk}),
         "updated_at": record.signed_at.isoformat(),
     }
 
