@@ -94,7 +94,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj._secret = secret  # type: ignore[attr-defined]
 
-    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: Any = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: ApiToken, post_url_continue: Any = None
+    ) -> HttpResponse:
         secret = getattr(obj, "_secret", None)
         if secret is None:
             return super().response_add(request, obj, post_url_continue)
@@ -141,5 +143,7 @@ class BulkExportAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: BulkExport, form: Any, change: bool) -> None:
         if change:
             return
-        export = services.request_export(request=request, province=obj.province, personal_data=obj.personal_data)
+        export = services.request_export(
+            request=request, province=obj.province, personal_data=obj.personal_data
+        )
         obj.pk = export.pk

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.renderers import JSONRenderer
-from pydantic import WithJsonSchema
-from ninja.responses import NinjaJSONEncoder
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from pydantic import WithJsonSchema
 
 from areas.jurisdiction import get_visible_or_404
 from criteria.services import score_areas
@@ -41,6 +41,7 @@ Phân trang bằng con trỏ: mỗi trang trả `next_cursor`; gửi lại giá 
 trang sau (hết dữ liệu: `null`). Đồng bộ dần: lưu giá trị `updated_at` lớn nhất đã nhận và gửi nó
 trong `updated_since` lần sau. Trường dữ liệu cá nhân (họ tên, số CCCD, ngày sinh, địa chỉ, ghi
 chú) là `null` nếu mã không được cấp quyền nhận dữ liệu cá nhân."""
+
 
 class _Encoder(NinjaJSONEncoder):
     # Full microseconds (Django's encoder cuts them to milliseconds): a client sends the largest
@@ -107,7 +108,10 @@ def bad_parameter(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def invalid_parameters(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    detail = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in exc.errors]
+    detail = [
+        {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
     return api.create_response(request, {"detail": detail}, status=422)
 
 
@@ -322,6 +326,11 @@ def _day(text: str) -> dt.date:
         raise selectors.BadParameter("as_of phải là ngày dạng YYYY-MM-DD, ví dụ 2025-06-30.") from exc
 
 
+def _principal(request: HttpRequest) -> Any:
+    """The token's `ScopedPrincipal`, set by `TokenAuth` before the endpoint runs."""
+    return request.principal  # type: ignore[attr-defined]
+
+
 def _grant(request: HttpRequest) -> shapes.Grant:
     personal = bool(request.auth.personal_data)  # type: ignore[attr-defined]
     return shapes.Grant(personal=personal, full_cccd=personal)
@@ -340,7 +349,11 @@ def _page(request: HttpRequest, kind_name: str, params: PageQuery) -> dict[str, 
     kind = selectors.KINDS[kind_name]
     since = _moment(params.updated_since) if params.updated_since is not None else None
     result = selectors.page(
-        kind, request.principal, limit=params.limit, cursor=params.cursor, updated_since=since  # type: ignore[attr-defined]
+        kind,
+        _principal(request),
+        limit=params.limit,
+        cursor=params.cursor,
+        updated_since=since,
     )
     grant = _grant(request)
     return {"items": [kind.shape(row, grant) for row in result.rows], "next_cursor": result.next_cursor}
@@ -359,7 +372,9 @@ def persons(request: HttpRequest, params: Query[PageQuery]) -> dict[str, Any]:
     return _page(request, "persons", params)
 
 
-@api.get("/management-files", response={200: ManagementFilePage, **ERRORS}, tags=[TAG], summary="Hồ sơ quản lý")
+@api.get(
+    "/management-files", response={200: ManagementFilePage, **ERRORS}, tags=[TAG], summary="Hồ sơ quản lý"
+)
 def management_files(request: HttpRequest, params: Query[PageQuery]) -> dict[str, Any]:
     return _page(request, "management-files", params)
 
@@ -400,11 +415,14 @@ def decisions(request: HttpRequest, params: Query[PageQuery]) -> dict[str, Any]:
     },
 )
 def decision_pdf(request: HttpRequest, decision_id: int) -> Any:
-    decision = get_visible_or_404(Decision.objects.all(), request.principal, pk=decision_id)  # type: ignore[attr-defined]
+    decision = get_visible_or_404(Decision.objects.all(), _principal(request), pk=decision_id)
     with decision.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != decision.sha256:
-        return Status(409, {"detail": "Tệp quyết định không còn trùng với bản đã ký; đề nghị liên hệ quản trị hệ thống."})
+        return Status(
+            409,
+            {"detail": "Tệp quyết định không còn trùng với bản đã ký; đề nghị liên hệ quản trị hệ thống."},
+        )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="quyet-dinh-{decision.pk}.pdf"'
     return response
@@ -418,7 +436,10 @@ class ScoreQuery(Schema):
 
 
 @api.get(
-    "/scores", response={200: ScorecardPage, **ERRORS}, tags=[TAG], summary="Kết quả đánh giá tiêu chí của đơn vị"
+    "/scores",
+    response={200: ScorecardPage, **ERRORS},
+    tags=[TAG],
+    summary="Kết quả đánh giá tiêu chí của đơn vị",
 )
 def scores(request: HttpRequest, params: Query[ScoreQuery]) -> dict[str, Any]:
     _only_known_parameters(request, ScoreQuery)
@@ -426,7 +447,7 @@ def scores(request: HttpRequest, params: Query[ScoreQuery]) -> dict[str, Any]:
     as_of = _day(params.as_of) if params.as_of is not None else today
     if not dt.date(2000, 1, 1) <= as_of <= today:
         raise selectors.BadParameter("as_of phải từ 01/01/2000 đến hôm nay.")
-    units = selectors.scorable_units(request.principal, params.level)  # type: ignore[attr-defined]
+    units = selectors.scorable_units(_principal(request), params.level)
     if params.cursor:
         units = units.filter(pk__gt=selectors.decode_unit_cursor(params.cursor))
     page = list(units[: params.limit + 1])

@@ -50,8 +50,9 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
             raise ValueError
         return moment, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor("Con trỏ trang (cursor) không hợp lệ: dùng đúng giá trị next_cursor API đã trả về.") from exc
-
+        raise BadCursor(
+            "Con trỏ trang (cursor) không hợp lệ: dùng đúng giá trị next_cursor API đã trả về."
+        ) from exc
 
 
 def _max_of(model: Any, fk: str, field: str) -> Subquery:
@@ -83,7 +84,9 @@ def _persons(principal: Any) -> models.QuerySet:
                 Coalesce(_max_of(history, "person_id", "history_date"), own),
             )
         )
-        .prefetch_related(models.Prefetch("statuses", queryset=PersonStatus.objects.order_by("start_date", "pk")))
+        .prefetch_related(
+            models.Prefetch("statuses", queryset=PersonStatus.objects.order_by("start_date", "pk"))
+        )
     )
 
 
@@ -142,7 +145,11 @@ KINDS: dict[str, Kind] = {
 
 
 def records(
-    kind: Kind, principal: Any, *, updated_since: dt.datetime | None = None, after: tuple[dt.datetime, int] | None = None
+    kind: Kind,
+    principal: Any,
+    *,
+    updated_since: dt.datetime | None = None,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> models.QuerySet:
     """The records of `kind` the principal may see, changed at or after `updated_since`, after the
     cursor position `after`, in (sync_at, id) order."""
@@ -196,4 +203,6 @@ def decode_unit_cursor(cursor: str) -> int:
             raise ValueError
         return int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor("Con trỏ trang (cursor) không hợp lệ: dùng đúng giá trị next_cursor API đã trả về.") from exc
+        raise BadCursor(
+            "Con trỏ trang (cursor) không hợp lệ: dùng đúng giá trị next_cursor API đã trả về."
+        ) from exc

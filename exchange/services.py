@@ -173,7 +173,7 @@ def _enqueue(export_id: int) -> None:
 def request_export(*, request: HttpRequest, province: Area, personal_data: bool = False) -> BulkExport:
     """Ask for a bulk export of `province` and queue its build (the build runs after commit).
     Logged as an export of the province."""
-    user = request.user
+    user: Any = request.user
     if province.level != Level.PROVINCE or not can(user, Action.BULK_EXPORT, province):
         raise ExchangeRefused("Bạn không được xuất dữ liệu toàn tỉnh của đơn vị này.")
     export = BulkExport.objects.create(province=province, personal_data=personal_data, requested_by=user)

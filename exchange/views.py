@@ -34,7 +34,9 @@ def export_list(request: HttpRequest) -> HttpResponse:
         except services.ExchangeRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Đã nhận yêu cầu xuất dữ liệu số {export.pk}; tệp sẽ sẵn sàng sau ít phút.")
+            messages.success(
+                request, f"Đã nhận yêu cầu xuất dữ liệu số {export.pk}; tệp sẽ sẵn sàng sau ít phút."
+            )
             return redirect("exchange:exports")
     exports = BulkExport.objects.visible_to(request.user).select_related("province", "requested_by")[:50]
     context = {

@@ -57,8 +57,12 @@ def test_scores_name_a_failing_person_only_with_the_grant(world, tree, tokens, c
     PersonStatusFactory(person=PersonFactory(village=tree.ta_leng))
     plain = call(tokens.lai_chau[1], "/scores", level="village", as_of="2025-06-30").json()["items"]
     named = call(tokens.lai_chau_personal[1], "/scores", level="village", as_of="2025-06-30").json()["items"]
-    plain_people = [f for card in plain for r in card["results"] for f in r["failing"] if f["model"] == "person"]
-    named_people = [f for card in named for r in card["results"] for f in r["failing"] if f["model"] == "person"]
+    plain_people = [
+        f for card in plain for r in card["results"] for f in r["failing"] if f["model"] == "person"
+    ]
+    named_people = [
+        f for card in named for r in card["results"] for f in r["failing"] if f["model"] == "person"
+    ]
     assert plain_people and len(plain_people) == len(named_people)
     assert all(f["label"] is None for f in plain_people)
     assert all(f["label"] for f in named_people)
@@ -109,7 +113,9 @@ def test_updated_since_gives_what_changed_since_including_status_changes(world, 
     assert all(i["updated_at"] >= later for i in changed)
 
 
-@pytest.mark.parametrize("bad", ["0.5", "2025-01-01", "2025-01-01T00:00:00", "0001-01-01T00:00:00Z", "hôm qua"])
+@pytest.mark.parametrize(
+    "bad", ["0.5", "2025-01-01", "2025-01-01T00:00:00", "0001-01-01T00:00:00Z", "hôm qua"]
+)
 def test_updated_since_is_an_rfc3339_moment_with_its_zone(world, tokens, call, bad):
     _token, secret = tokens.lai_chau
     assert len(call(secret, "/persons", updated_since="2000-01-01T00:00:00+07:00").json()["items"]) == 5
@@ -167,7 +173,9 @@ def test_a_commune_token_reads_only_its_commune(world, tree, issue, call):
 
 def test_api_and_shape_agree(world, tokens, call):
     _token, secret = tokens.lai_chau_personal
-    item = next(p for p in call(secret, "/persons").json()["items"] if p["id"] == world.lai_chau_persons[0].pk)
+    item = next(
+        p for p in call(secret, "/persons").json()["items"] if p["id"] == world.lai_chau_persons[0].pk
+    )
     shaped = person(Person.objects.prefetch_related("statuses").get(pk=item["id"]), FULL_GRANT)
     assert {k: v for k, v in shaped.items() if k != "updated_at"} == {
         k: v for k, v in item.items() if k != "updated_at"
@@ -178,7 +186,15 @@ def test_list_queries_do_not_grow_with_the_data(world, tree, tokens, call, djang
     _token, secret = tokens.lai_chau
     for _ in range(20):
         PersonStatusFactory(person=PersonFactory(village=tree.ho_sao))
-    for path in ("/persons", "/units", "/management-files", "/treatments", "/drug-tests", "/dossiers", "/decisions"):
+    for path in (
+        "/persons",
+        "/units",
+        "/management-files",
+        "/treatments",
+        "/drug-tests",
+        "/dossiers",
+        "/decisions",
+    ):
         with django_assert_max_num_queries(12):
             assert call(secret, path, limit=100).status_code == 200
 

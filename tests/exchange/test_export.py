@@ -47,7 +47,9 @@ def test_province_staff_ask_and_the_task_runs_after_commit(
     assert response.status_code == 302
     export = BulkExport.objects.get()
     assert export.status == ExportStatus.QUEUED and len(callbacks) == 1
-    assert AccessLog.objects.filter(action=AccessAction.EXPORT, object_type="bulk_export", object_id=export.pk).exists()
+    assert AccessLog.objects.filter(
+        action=AccessAction.EXPORT, object_type="bulk_export", object_id=export.pk
+    ).exists()
     services.build_export(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.size > 0 and len(export.sha256) == 64
@@ -90,7 +92,9 @@ def test_personal_export_masks_the_cccd_as_the_pages_do(world, tree, people, rf)
 def test_export_lines_have_the_api_shapes(world, tree, people, rf, tokens, call):
     request = rf.post("/")
     request.user = people.province
-    content = _read(services.build_export(export_id=services.request_export(request=request, province=tree.lai_chau).pk))
+    content = _read(
+        services.build_export(export_id=services.request_export(request=request, province=tree.lai_chau).pk)
+    )
     _token, secret = tokens.lai_chau
     for name in KINDS:
         api_items = {i["id"]: i for i in call(secret, f"/{name}", limit=500).json()["items"]}
@@ -115,11 +119,15 @@ def test_a_second_build_leaves_one_file(world, tree, people, rf):
 def test_download_only_within_jurisdiction_and_logged(world, tree, people, rf, login):
     request = rf.post("/")
     request.user = people.province
-    export = services.build_export(export_id=services.request_export(request=request, province=tree.lai_chau).pk)
+    export = services.build_export(
+        export_id=services.request_export(request=request, province=tree.lai_chau).pk
+    )
     url = reverse("exchange:export_download", args=[export.pk])
     assert login(people.city_police).get(url).status_code == 404  # Hải Phòng's police
     assert login(people.commune_police).get(url).status_code == 404  # the province is above the commune
-    chair = UserFactory(username="ct_lc", role=Role.DECIDING_CHAIR, area=tree.lai_chau, body=tree.bodies.lai_chau_committee)
+    chair = UserFactory(
+        username="ct_lc", role=Role.DECIDING_CHAIR, area=tree.lai_chau, body=tree.bodies.lai_chau_committee
+    )
     assert login(chair).get(url).status_code == 403  # the province is in reach, but not the export
     before = AccessLog.objects.filter(action=AccessAction.EXPORT).count()
     response = login(people.province).get(url)
@@ -139,7 +147,9 @@ def test_who_may_ask(world, tree, people, login):
     assert not BulkExport.objects.exists()
 
 
-def test_the_page_lists_only_the_users_province(world, tree, people, rf, login, django_assert_max_num_queries):
+def test_the_page_lists_only_the_users_province(
+    world, tree, people, rf, login, django_assert_max_num_queries
+):
     for user, province in ((people.province, tree.lai_chau), (people.city_police, tree.hai_phong)):
         request = rf.post("/")
         request.user = user

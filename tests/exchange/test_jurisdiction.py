@@ -76,8 +76,14 @@ def test_no_endpoint_gives_one_province_anything_of_another(world, tokens, call,
 @pytest.mark.parametrize("model", [Area, Person, PersonStatus, ManagementFile, Treatment, DrugTest])
 def test_scoped_principal_sees_what_a_user_of_the_unit_sees(world, tree, people, model):
     # a merged commune: Mường So closed into Hoang Thèn; a Hoang Thèn user and principal both see it
-    AreaSuccession.objects.create(predecessor=tree.muong_so, successor=tree.hoang_then, effective_on="2025-07-01")
-    for user, area in ((people.commune_police, tree.hoang_then), (people.province, tree.lai_chau), (people.tanan_police, tree.tan_an)):
+    AreaSuccession.objects.create(
+        predecessor=tree.muong_so, successor=tree.hoang_then, effective_on="2025-07-01"
+    )
+    for user, area in (
+        (people.commune_police, tree.hoang_then),
+        (people.province, tree.lai_chau),
+        (people.tanan_police, tree.tan_an),
+    ):
         expected = set(model.objects.visible_to(user).values_list("pk", flat=True))
         got = set(model.objects.visible_to(ScopedPrincipal(area)).values_list("pk", flat=True))
         assert got == expected and got
