@@ -18,6 +18,7 @@ from areas.permissions import Action, can, require
 from . import services
 from .forms import ExportRequestForm
 from .models import BulkExport, ExportStatus
+from .selectors import KINDS
 
 
 @login_required
@@ -39,9 +40,20 @@ def export_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("exchange:exports")
     exports = BulkExport.objects.visible_to(request.user).select_related("province", "requested_by")[:50]
+    rows = [
+        (
+            export,
+            [
+                (kind.title, export.counts[name])
+                for name, kind in KINDS.items()
+                if name in (export.counts or {})
+            ],
+        )
+        for export in exports
+    ]
     context = {
         "form": form,
-        "exports": exports,
+        "rows": rows,
         "crumbs": [SimpleNamespace(name="Báo cáo", get_absolute_url=reverse("reports:index"))],
         "trail": "Xuất dữ liệu toàn tỉnh",
     }

@@ -110,3 +110,20 @@ def test_rate_limited_calls_are_not_logged_as_reads(world, issue, tree, call):
     before = AccessLog.objects.count()
     assert call(secret, "/units").status_code == 429
     assert AccessLog.objects.count() == before
+
+
+def test_plain_http_is_sent_to_https_in_production(world, tokens, client, settings):
+    # production settings (DEBUG off) turn SECURE_SSL_REDIRECT on; the API follows them
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/api/v1/units")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    ok = client.get("/api/v1/units", secure=True, HTTP_AUTHORIZATION=f"Bearer {tokens.lai_chau[1]}")
+    assert ok.status_code == 200
+
+
+def test_schema_and_docs_are_served_by_the_app_without_a_cdn(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower() and "https://" not in docs
