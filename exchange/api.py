@@ -307,8 +307,9 @@ def _moment(text: str) -> dt.datetime:
     try:
         if not RFC3339.fullmatch(text):
             raise ValueError
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which the text may carry.
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise selectors.BadParameter(
             "updated_since phải là thời điểm theo RFC 3339 kèm múi giờ, ví dụ 2025-07-01T00:00:00+07:00."
         ) from exc

@@ -48,8 +48,9 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         moment = dt.datetime.fromisoformat(stamp)
         if timezone.is_naive(moment):
             raise ValueError
-        return moment, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        # In UTC, as the API wrote it: a forged offset beyond ±15:59 would not reach PostgreSQL.
+        return moment.astimezone(dt.UTC), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadCursor(
             "Con trỏ trang (cursor) không hợp lệ: dùng đúng giá trị next_cursor API đã trả về."
         ) from exc
