@@ -159,3 +159,26 @@ def test_the_page_lists_only_the_users_province(
     with django_assert_max_num_queries(15):
         page = client.get(reverse("exchange:exports")).content.decode()
     assert page.count("Thành phố Hải Phòng") >= 3 and "Tỉnh Lai Châu" not in page
+
+
+def test_records_are_written_chunk_by_chunk(world, tree, monkeypatch):
+    """Streaming: the rows come in chunks (their statuses fetched per chunk), never all at once."""
+    import io as _io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exchange.principal import ScopedPrincipal
+    from exchange.shapes import NO_GRANT
+
+    monkeypatch.setattr(services, "CHUNK", 2)
+    handle = _io.BytesIO()
+    with CaptureQueriesContext(connection) as queries:
+        written = services.write_kind(handle, KINDS["persons"], ScopedPrincipal(tree.lai_chau), NO_GRANT)
+    assert written == 5 and handle.getvalue().count(b"\n") == 5
+    status_fetches = [
+        q
+        for q in queries.captured_queries
+        if 'FROM "subjects_personstatus"' in q["sql"] and "IN (" in q["sql"]
+    ]
+    assert len(status_fetches) == 3  # 2 + 2 + 1 persons
