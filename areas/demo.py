@@ -182,7 +182,7 @@ def _close_phong_tho(units: dict[str, Area]) -> None:
     phong_tho = units["phong_tho"]
     if phong_tho.closed_on is None:
         phong_tho.closed_on = DISTRICTS_CEASED_ON
-        phong_tho.save(update_fields=["closed_on"])
+        phong_tho.save(update_fields=["closed_on", "updated_at"])
     AreaSuccession.objects.get_or_create(
         predecessor=phong_tho,
         successor=units["lai_chau"],

@@ -81,6 +81,8 @@ class Area(models.Model):
         help_text="Từ ngày này đơn vị không còn; hồ sơ của đơn vị hiển thị dưới đơn vị kế thừa.",
     )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+    # When the unit last changed: other systems sync units incrementally by it (exchange API).
+    updated_at = models.DateTimeField("ngày cập nhật", auto_now=True)
 
     objects = AreaQuerySet.as_manager()
 

@@ -41,6 +41,9 @@ REPORT_WRITERS = frozenset(
 # Appraise dossiers criterion by criterion; decide recognition and sign the decision.
 APPRAISING_ROLES = frozenset({Role.APPRAISING_POLICE})
 DECIDING_ROLES = frozenset({Role.DECIDING_CHAIR})
+# Export a whole province's registers (JSON Lines, exchange app): the province's police and its
+# steering committee, who read everything in it.
+BULK_EXPORTERS = frozenset({Role.APPRAISING_POLICE, Role.PROVINCE_OBSERVER})
 # Decide a transfer of a person between communes (chuyển quản lý): the police of the lowest body
 # above both communes.
 TRANSFER_DECIDERS = APPRAISING_ROLES
@@ -64,6 +67,7 @@ class Action(enum.StrEnum):
     USE_ADMIN = "use_admin"
     READ_OUTGOING_REGISTER = "read_outgoing_register"  # obj: the body
     RESERVE_NUMBER = "reserve_number"  # obj: the body
+    BULK_EXPORT = "bulk_export"  # obj: the province (or None: "may export some province")
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -71,7 +75,9 @@ WRITE_ACTIONS = frozenset(Action) - {
     Action.SEE_FULL_CCCD,
     Action.READ_ACCESS_LOG,
     Action.READ_OUTGOING_REGISTER,
+    Action.BULK_EXPORT,
 }
+
 
 REFUSALS: dict[Action, str] = {
     Action.EDIT_REGISTERS: "Chỉ Công an xã được cập nhật sổ theo dõi của xã mình.",
@@ -90,6 +96,7 @@ REFUSALS: dict[Action, str] = {
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
     Action.READ_OUTGOING_REGISTER: "Bạn chỉ xem được sổ văn bản đi của cơ quan mình.",
     Action.RESERVE_NUMBER: "Chỉ cán bộ của cơ quan được giữ số trong sổ văn bản đi của cơ quan.",
+    Action.BULK_EXPORT: "Chỉ Công an tỉnh, Ban Chỉ đạo tỉnh được xuất dữ liệu toàn tỉnh của tỉnh mình.",
 }
 
 
@@ -264,6 +271,17 @@ def _reserve_number(user: Any, body: Any) -> bool:
     return user.body_id is not None and (body is None or user.body_id == body.pk)
 
 
+def _bulk_export(user: Any, province: Area | None) -> bool:
+    if province is not None and province.level != Level.PROVINCE:
+        return False
+    if user.is_superuser:
+        return True
+    own = user.area if user.area_id else None
+    if role_of(user) not in BULK_EXPORTERS or own is None or own.level != Level.PROVINCE:
+        return False
+    return province is None or area_is_visible(user, province)
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -282,6 +300,7 @@ _RULES = {
     Action.USE_ADMIN: _use_admin,
     Action.READ_OUTGOING_REGISTER: _read_outgoing_register,
     Action.RESERVE_NUMBER: _reserve_number,
+    Action.BULK_EXPORT: _bulk_export,
 }
 
 

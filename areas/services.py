@@ -123,7 +123,7 @@ def close_area(
         raise ValueError("Phải chỉ ra ít nhất một đơn vị kế thừa.")
     area.closed_on = on
     area.full_clean()
-    area.save(update_fields=["closed_on"])
+    area.save(update_fields=["closed_on", "updated_at"])
     links = []
     for successor in successors:
         link, _ = AreaSuccession.objects.update_or_create(

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs' Swagger UI from static files (no CDN)
     "areas",
     "programmes",
     "subjects",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "dossiers",
     "reports",
     "registry",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +297,25 @@ CELERY_BEAT_SCHEDULE["reports-reap"] = {
     "task": "reports.tasks.reap_reports",
     "schedule": timedelta(seconds=REPORT_LEASE_SECONDS / 2),
 }
+
+# The exchange API (exchange/): tokens are counted per minute in a cache all server processes
+# share (Redis when REDIS_URL is set; a process's own memory otherwise, enough for one process).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api-rate": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "api-rate",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-rate"}
+    ),
+}
+# A token is refused after its expiry; when issued in the admin it runs this many days by default.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))
+# Rows per page of the API (a client may ask for fewer, never more).
+API_PAGE_MAX = 500
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "KhongMaTuy@2024")
 

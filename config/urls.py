@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from areas import views as area_views
 from areas.account import LoginForm, LogoutView
+from exchange.api import api as exchange_api
 
 # `admin.site` is `areas.admin_site.SecureAdminSite`: superusers only, with a one-time code.
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("ho-so/", include("dossiers.urls")),
     path("bao-cao/", include("reports.urls")),
     path("so-van-ban-di/", include("registry.urls")),
+    path("trao-doi/", include("exchange.urls")),
+    path("api/v1/", exchange_api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -24,13 +24,16 @@ from criteria.models import CriteriaSet, EvidenceAttestation
 from criteria.services import score_area
 from dossiers.models import Dossier, DossierDocument, Registration
 from dossiers.route import Move, State
+from exchange.models import BulkExport, ExportStatus
 from reports.models import ReportKind, ReportRequest
 from subjects import models as m
 from tests.factories import PersonFactory, PersonStatusFactory
 from tests.reports.conftest import plan  # noqa: F401  (a fixture)
 from tests.subjects.conftest import records  # noqa: F401  (a fixture)
 
-SKIPPED_NAMESPACES = {"admin"}  # the admin: superusers behind OTP, tested in tests/subjects/test_access.py
+# The admin: superusers behind OTP, tested in tests/subjects/test_access.py. The exchange API: bearer
+# tokens, not sessions; every endpoint of its schema is walked by tests/exchange/test_jurisdiction.py.
+SKIPPED_NAMESPACES = {"admin", "exchange-api"}
 SIGN_IN_PAGES = {"login", "logout", "password_change", "password_change_done"}
 PDF = b"%PDF-1.4 tai lieu"
 
@@ -121,7 +124,12 @@ def world(records, plan, tree, people, settings, tmp_path):  # noqa: F811
         from_village=tree.ta_leng,
         deciding_body=tree.phong_tho,
     )
+    export = BulkExport.objects.create(
+        province=tree.lai_chau, requested_by=people.province, status=ExportStatus.DONE, counts={}
+    )
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     return SimpleNamespace(
+        export=export,
         records=records,
         dossier=dossier,
         document=document,
@@ -154,6 +162,7 @@ def fill(name: str, params: set[str], world) -> dict | None:
         "reports:plan": {"pk": world.plan.pk},
         "reports:report": {"pk": world.report.pk},
         "reports:download": {"pk": world.report.pk, "fmt": "pdf"},
+        "exchange:export_download": {"pk": world.export.pk},
     }
     if not params:
         return {}
@@ -295,6 +304,7 @@ def payload(name: str, world) -> dict:
         "reports:reports": {"kind": ReportKind.ANNUAL, "unit": tree.phong_tho.pk, "year": 2023},
         "reports:report": {"difficulties": "Mới", "proposals": "", "as_of": "31/12/2024"},
         "dossiers:notifications": {},
+        "exchange:exports": {"province": tree.lai_chau.pk},
     }.get(name, {"note": "x"})
 
 
@@ -314,6 +324,7 @@ WRITERS: dict[str, set[str]] = {
     "dossiers:register": {"commune_police"},
     "reports:reports": {"district_police", "district_chair"},
     "reports:report": {"district_police", "district_chair"},
+    "exchange:exports": {"province"},
 }
 
 

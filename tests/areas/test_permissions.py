@@ -65,6 +65,7 @@ def _objects(tree):
         "hoang_then": tree.hoang_then,
         "phong_tho": tree.phong_tho,
         "lai_chau": tree.lai_chau,
+        "hai_phong": tree.hai_phong,
         "person_ta_leng": SimpleNamespace(village=tree.ta_leng),
         "person_trai_mua": SimpleNamespace(village=tree.trai_mua),
         "draft": _dossier(tree, State.DRAFT),
@@ -140,6 +141,11 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.READ_OUTGOING_REGISTER, "city_committee_body"): {"city_chair", "superuser"},
     (Action.RESERVE_NUMBER, "district_committee_body"): {"district_chair"},
     (Action.RESERVE_NUMBER, "city_police_body"): {"city_police"},
+    # Only a province is exported whole, by its own police and steering committee.
+    (Action.BULK_EXPORT, None): {"province", "city_police", "superuser"},
+    (Action.BULK_EXPORT, "lai_chau"): {"province", "superuser"},
+    (Action.BULK_EXPORT, "hai_phong"): {"city_police", "superuser"},
+    (Action.BULK_EXPORT, "phong_tho"): set(),
 }
 
 

@@ -50,13 +50,14 @@ NOT_PAGES = {
     "dossiers:appraisal_minutes",
     "dossiers:decision",
     "reports:download",
+    "exchange:export_download",  # the zip of a bulk export
 }
 
 
 def _view_names(patterns, prefix=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace == "admin":
+            if entry.namespace in ("admin", "exchange-api"):  # Django's look; the API for other systems
                 continue
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from _view_names(entry.url_patterns, namespace)

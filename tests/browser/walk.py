@@ -98,7 +98,9 @@ _WIDTH_JS = """() => {
 }"""
 
 # Not pages: the admin has its own look (Django's), sign-out is a POST, media and exports are files.
-SKIP_PREFIXES = ("/quan-tri/", "/static/", "/dang-xuat/")
+# The admin has Django's look; the exchange API (/api/) answers other systems, and its Swagger page
+# is for their developers.
+SKIP_PREFIXES = ("/quan-tri/", "/static/", "/dang-xuat/", "/api/")
 
 
 @dataclass
