@@ -44,6 +44,8 @@ DECIDING_ROLES = frozenset({Role.DECIDING_CHAIR})
 # Decide a transfer of a person between communes (chuyển quản lý): the police of the lowest body
 # above both communes.
 TRANSFER_DECIDERS = APPRAISING_ROLES
+# Open a reconciliation round (đợt rà soát) for the communes below: the police of the body above.
+ROUND_OPENERS = APPRAISING_ROLES
 
 
 class Action(enum.StrEnum):
@@ -62,6 +64,9 @@ class Action(enum.StrEnum):
     REQUEST_TRANSFER = "request_transfer"
     DECIDE_TRANSFER = "decide_transfer"  # obj: the transfer request (or None: "has an inbox")
     USE_ADMIN = "use_admin"
+    OPEN_ROUND = "open_round"  # obj: the unit the round covers, or the round (or None)
+    WORK_ROUND = "work_round"  # obj: the commune whose part is worked (verify, close)
+    ASSIGN_OFFICERS = "assign_officers"  # obj: the unit of the records (or None)
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -82,6 +87,9 @@ REFUSALS: dict[Action, str] = {
     Action.REQUEST_TRANSFER: "Chỉ Công an xã được đề nghị tiếp nhận đối tượng chuyển đến.",
     Action.DECIDE_TRANSFER: "Chỉ Công an của cơ quan được đề nghị mới quyết định việc chuyển quản lý.",
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
+    Action.OPEN_ROUND: "Chỉ Công an cấp trên của xã (huyện, tỉnh) được mở và kết thúc đợt rà soát.",
+    Action.WORK_ROUND: "Chỉ Công an xã được xác minh đối tượng và kết thúc phần rà soát của xã mình.",
+    Action.ASSIGN_OFFICERS: "Chỉ Công an xã được giao, bàn giao cán bộ phụ trách đối tượng của xã mình.",
 }
 
 
@@ -239,6 +247,13 @@ def _decide_transfer(user: Any, transfer: Any) -> bool:
     return transfer is None or transfer.deciding_body_id == user.area_id
 
 
+def _open_round(user: Any, obj: Any) -> bool:
+    area = getattr(obj, "area", obj)  # a round, or the unit it covers
+    if role_of(user) not in ROUND_OPENERS or user.area_id is None:
+        return False
+    return area is None or (area.level in (Level.DISTRICT, Level.PROVINCE) and area_is_visible(user, area))
+
+
 def _use_admin(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser and user.is_staff)
 
@@ -259,6 +274,9 @@ _RULES = {
     Action.REQUEST_TRANSFER: _request_transfer,
     Action.DECIDE_TRANSFER: _decide_transfer,
     Action.USE_ADMIN: _use_admin,
+    Action.OPEN_ROUND: _open_round,
+    Action.WORK_ROUND: _edit_registers,
+    Action.ASSIGN_OFFICERS: _edit_registers,
 }
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("tieu-chi/", include("criteria.urls")),
     path("ho-so/", include("dossiers.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("chat-luong/", include("quality.urls")),
     path("quan-tri/", admin.site.urls),
 ]
