@@ -24,7 +24,12 @@ from areas.permissions import Action, can, require
 from areas.widgets import DateField
 from programmes.models import Programme
 
+from quality.selectors import commune_scores as quality_ranking
+
 from . import charts, selectors, services
+
+# The worst communes by data quality the dashboard lists (the whole ranking is a page of its own).
+QUALITY_ROWS = 10
 from .forms import NarrativeForm, ReportRequestForm
 from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus
 
@@ -113,6 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
         .only("id", "name"),
         "crumbs": [_root_crumb()],
         "trail": str(unit),
+        "quality_rows": quality_ranking(request.user, unit, timezone.localdate())[:QUALITY_ROWS],
     }
     return render(request, "reports/index.html", context)
 

@@ -50,6 +50,11 @@ NOT_PAGES = {
     "dossiers:appraisal_minutes",
     "dossiers:decision",
     "reports:download",
+    "quality:round_pdf",  # a PDF
+    "quality:round_close",  # POSTs: closing a round or a commune's part, a verification, an officer
+    "quality:part_close",
+    "quality:part_verify",
+    "quality:assign",
 }
 
 
