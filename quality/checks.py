@@ -212,7 +212,9 @@ def addict_without_file(facts: Facts) -> Iterable[Finding]:
     for pk in facts.persons:
         addicted = [s for s in facts.statuses[pk] if s.kind == StatusKind.ADDICT and s.holds_on(facts.today)]
         if addicted and not any(f.kind == "addict" and f.holds_on(facts.today) for f in facts.files[pk]):
-            yield Finding(PERSON, pk, f"Nghiện từ {_d(addicted[0].start)}, không có hồ sơ quản lý người nghiện")
+            yield Finding(
+                PERSON, pk, f"Nghiện từ {_d(addicted[0].start)}, không có hồ sơ quản lý người nghiện"
+            )
 
 
 @check(
@@ -223,7 +225,9 @@ def addict_without_file(facts: Facts) -> Iterable[Finding]:
 def treatment_without_status(facts: Facts) -> Iterable[Finding]:
     for pk in facts.persons:
         running = [t for t in facts.treatments[pk] if t.holds_on(facts.today)]
-        if running and not any(s.kind in TREATED_KINDS and s.holds_on(facts.today) for s in facts.statuses[pk]):
+        if running and not any(
+            s.kind in TREATED_KINDS and s.holds_on(facts.today) for s in facts.statuses[pk]
+        ):
             yield Finding(PERSON, pk, f"Cai nghiện, điều trị từ {_d(running[0].start)}")
 
 
@@ -247,7 +251,9 @@ def overlapping_statuses(facts: Facts) -> Iterable[Finding]:
         if clashes:
             a, b = clashes[0]
             yield Finding(
-                PERSON, pk, f"{_kind_label(a.kind)} (từ {_d(a.start)}) và {_kind_label(b.kind)} (từ {_d(b.start)})"
+                PERSON,
+                pk,
+                f"{_kind_label(a.kind)} (từ {_d(a.start)}) và {_kind_label(b.kind)} (từ {_d(b.start)})",
             )
 
 
@@ -274,7 +280,9 @@ def no_cccd(facts: Facts) -> Iterable[Finding]:
 
 @check("no_residence_type", Indicator.COMPLETE, "Chưa ghi loại cư trú")
 def no_residence_type(facts: Facts) -> Iterable[Finding]:
-    return (Finding(PERSON, pk) for pk, p in facts.persons.items() if p.residence_type not in ResidenceType.values)
+    return (
+        Finding(PERSON, pk) for pk, p in facts.persons.items() if p.residence_type not in ResidenceType.values
+    )
 
 
 @check("no_status", Indicator.COMPLETE, "Chưa có diện quản lý")
@@ -282,7 +290,12 @@ def no_status(facts: Facts) -> Iterable[Finding]:
     return (Finding(PERSON, pk) for pk in facts.persons if not facts.statuses[pk])
 
 
-@check("no_recent_test", Indicator.COMPLETE, "Chưa xét nghiệm trong thời hạn kế hoạch quy định", window=TEST_WINDOW)
+@check(
+    "no_recent_test",
+    Indicator.COMPLETE,
+    "Chưa xét nghiệm trong thời hạn kế hoạch quy định",
+    window=TEST_WINDOW,
+)
 def no_recent_test(facts: Facts) -> Iterable[Finding]:
     for pk, person in facts.persons.items():
         days = facts.window(person, TEST_WINDOW)
@@ -295,7 +308,12 @@ def no_recent_test(facts: Facts) -> Iterable[Finding]:
             yield Finding(PERSON, pk, f"Quá {days} ngày: {last}")
 
 
-@check("village_without_commitments", Indicator.COMPLETE, "Thôn, bản chưa có số liệu hộ ký cam kết", subject=VILLAGE)
+@check(
+    "village_without_commitments",
+    Indicator.COMPLETE,
+    "Thôn, bản chưa có số liệu hộ ký cam kết",
+    subject=VILLAGE,
+)
 def village_without_commitments(facts: Facts) -> Iterable[Finding]:
     if not facts.include_villages:
         return
@@ -341,9 +359,13 @@ def cccd_variants(facts: Facts) -> Iterable[Finding]:
         numbers = {facts.persons[pk].cccd for pk in pks}
         if len(pks) > 1 and len(numbers) > 1:
             for pk in pks:
-                partners[pk] |= {other for other in pks if facts.persons[other].cccd != facts.persons[pk].cccd}
+                partners[pk] |= {
+                    other for other in pks if facts.persons[other].cccd != facts.persons[pk].cccd
+                }
     for pk in sorted(partners):
-        yield Finding(PERSON, pk, "Gần giống số CCCD của hồ sơ " + ", ".join(f"#{o}" for o in sorted(partners[pk])))
+        yield Finding(
+            PERSON, pk, "Gần giống số CCCD của hồ sơ " + ", ".join(f"#{o}" for o in sorted(partners[pk]))
+        )
 
 
 def stray_characters(name: str) -> list[str]:
@@ -374,18 +396,29 @@ def gone_but_active(facts: Facts) -> Iterable[Finding]:
 # ---------------------------------------------------------------- sống: checked against reality
 
 
-@check("not_verified", Indicator.LIVE, "Chưa xác minh thực tế trong thời hạn kế hoạch quy định", window=FIELD_WINDOW)
+@check(
+    "not_verified",
+    Indicator.LIVE,
+    "Chưa xác minh thực tế trong thời hạn kế hoạch quy định",
+    window=FIELD_WINDOW,
+)
 def not_verified(facts: Facts) -> Iterable[Finding]:
     for pk, person in facts.persons.items():
         days = facts.window(person, FIELD_WINDOW)
         if days is None or person.is_gone:
             continue
         if person.last_verified is None or person.last_verified < facts.today - dt.timedelta(days=days):
-            last = f"lần gần nhất {_d(person.last_verified)}" if person.last_verified else "chưa xác minh lần nào"
+            last = (
+                f"lần gần nhất {_d(person.last_verified)}"
+                if person.last_verified
+                else "chưa xác minh lần nào"
+            )
             yield Finding(PERSON, pk, f"Quá {days} ngày: {last}")
 
 
-@check("ended_without_follow_up", Indicator.LIVE, "Diện quản lý đã hết hạn nhưng chưa cập nhật diện tiếp theo")
+@check(
+    "ended_without_follow_up", Indicator.LIVE, "Diện quản lý đã hết hạn nhưng chưa cập nhật diện tiếp theo"
+)
 def ended_without_follow_up(facts: Facts) -> Iterable[Finding]:
     for pk, person in facts.persons.items():
         if person.is_gone:
@@ -395,19 +428,30 @@ def ended_without_follow_up(facts: Facts) -> Iterable[Finding]:
             follow = FOLLOW_UPS.get(span.kind)
             if follow is None or span.end is None or span.end > facts.today:
                 continue
-            if not any(other is not span and other.kind in follow and other.start >= span.end for other in spans):
+            if not any(
+                other is not span and other.kind in follow and other.start >= span.end for other in spans
+            ):
                 yield Finding(PERSON, pk, f"{_kind_label(span.kind)} kết thúc ngày {_d(span.end)}")
                 break
 
 
-@check("absent_without_check", Indicator.LIVE, "Vắng mặt, không rõ nơi ở nhưng chưa kiểm tra gần đây", window=ABSENT_WINDOW)
+@check(
+    "absent_without_check",
+    Indicator.LIVE,
+    "Vắng mặt, không rõ nơi ở nhưng chưa kiểm tra gần đây",
+    window=ABSENT_WINDOW,
+)
 def absent_without_check(facts: Facts) -> Iterable[Finding]:
     for pk, person in facts.persons.items():
         days = facts.window(person, ABSENT_WINDOW)
         if days is None or person.presence not in ABSENT_PRESENCES or person.is_gone:
             continue
         if person.last_verified is None or person.last_verified < facts.today - dt.timedelta(days=days):
-            last = f"lần gần nhất {_d(person.last_verified)}" if person.last_verified else "chưa kiểm tra lần nào"
+            last = (
+                f"lần gần nhất {_d(person.last_verified)}"
+                if person.last_verified
+                else "chưa kiểm tra lần nào"
+            )
             yield Finding(PERSON, pk, f"{Presence(person.presence).label}, quá {days} ngày: {last}")
 
 
@@ -448,7 +492,9 @@ def score(findings: dict[str, list[Finding]], subjects: set[tuple[str, int]]) ->
                 by_indicator[c.indicator].add(key)
     total = len(subjects)
     scores = {i: _percent(total - len(bad), total) for i, bad in by_indicator.items()}
-    overall = (sum(scores.values(), Decimal(0)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    overall = (sum(scores.values(), Decimal(0)) / len(scores)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
     return Score(
         records=total,
         scores=scores,

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from areas.models import Area, Level, User
 from areas.widgets import DateField
-
 from subjects.forms import OfficerChoiceField
 
 from .models import Outcome

@@ -53,7 +53,11 @@ def quality_task(user: Any) -> list[Task]:
                 )
             )
         return tasks
-    if user.area_id and role_of(user) in ROUND_OPENERS and user.area.level in (Level.DISTRICT, Level.PROVINCE):
+    if (
+        user.area_id
+        and role_of(user) in ROUND_OPENERS
+        and user.area.level in (Level.DISTRICT, Level.PROVINCE)
+    ):
         return [
             Task(
                 title="Chất lượng dữ liệu các xã",

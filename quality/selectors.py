@@ -10,16 +10,36 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from areas.models import Area, Level, User
 from programmes.selectors import governing_programmes
-from subjects.models import CommitmentKind, DrugTest, HouseholdCommitment, ManagementFile, Person, PersonStatus, Treatment
+from subjects.models import (
+    CommitmentKind,
+    DrugTest,
+    HouseholdCommitment,
+    ManagementFile,
+    Person,
+    PersonStatus,
+    Treatment,
+)
 
 from . import checks
-from .checks import CHECKS, PERSON, VILLAGE, Facts, Finding, Indicator, PersonRow, Score, Span, VillageRow, Windows
+from .checks import (
+    CHECKS,
+    PERSON,
+    VILLAGE,
+    Facts,
+    Finding,
+    Indicator,
+    PersonRow,
+    Score,
+    Span,
+    VillageRow,
+    Windows,
+)
 from .models import FieldVerification, QualitySnapshot
 
 TREND_MONTHS = 12
@@ -40,7 +60,9 @@ def scoped_persons(user: Any, root: Area, officer_id: int | None = None) -> Quer
 
 
 def scoped_villages(user: Any, root: Area, today: dt.date) -> QuerySet[Area]:
-    return Area.objects.visible_to(user).open_on(today).filter(path__startswith=root.path, level=Level.VILLAGE)
+    return (
+        Area.objects.open_on(today).visible_to(user).filter(path__startswith=root.path, level=Level.VILLAGE)
+    )
 
 
 def gather(
@@ -48,7 +70,9 @@ def gather(
 ) -> Facts:
     """The facts of `persons` and `villages` for the checks: nine queries whatever their size."""
     facts = Facts(today=today, include_villages=include_villages)
-    latest_test = DrugTest.objects.filter(person=OuterRef("pk")).order_by("-tested_on").values("tested_on")[:1]
+    latest_test = (
+        DrugTest.objects.filter(person=OuterRef("pk")).order_by("-tested_on").values("tested_on")[:1]
+    )
     latest_check = FieldVerification.objects.filter(person=OuterRef("pk")).order_by("-verified_on", "-pk")
     rows = persons.order_by().annotate(
         last_test=Subquery(latest_test),
@@ -77,7 +101,9 @@ def gather(
         (Treatment, "start_date", "end_date", facts.treatments),
     ):
         for person_id, kind, first, last in (
-            model.objects.filter(person__in=person_ids).order_by().values_list("person_id", "kind", start, end)
+            model.objects.filter(person__in=person_ids)
+            .order_by()
+            .values_list("person_id", "kind", start, end)
         ):
             target[person_id].append(Span(kind, first, last))
     tests = DrugTest.objects.filter(person__in=person_ids).order_by()
@@ -88,13 +114,17 @@ def gather(
         .values_list("person_id", "tested_on")
     ):
         facts.mixed_test_days[person_id].append(day)
-    for person_id, day in tests.filter(tested_on__lt=F("person__birth_date")).values_list("person_id", "tested_on"):
+    for person_id, day in tests.filter(tested_on__lt=F("person__birth_date")).values_list(
+        "person_id", "tested_on"
+    ):
         facts.test_days_before_birth[person_id].append(day)
     village_list = list(villages.order_by("path").select_related(None))
     for village in village_list:
         facts.villages[village.pk] = VillageRow(village.pk, village.name, village.parent_id)
     for village_id, households, signed in (
-        HouseholdCommitment.objects.filter(village__in=[v.pk for v in village_list], kind=CommitmentKind.DRUG_FREE)
+        HouseholdCommitment.objects.filter(
+            village__in=[v.pk for v in village_list], kind=CommitmentKind.DRUG_FREE
+        )
         .order_by("village_id", "as_of")
         .values_list("village_id", "households", "signed")
     ):
@@ -125,13 +155,16 @@ def _windows(villages: list[Area], persons: set[PersonRow], today: dt.date) -> d
     return windows
 
 
-def subjects_of(facts: Facts, *, villages: set[int] | None = None, officer_id: int | None = None) -> set[tuple[str, int]]:
+def subjects_of(
+    facts: Facts, *, villages: set[int] | None = None, officer_id: int | None = None
+) -> set[tuple[str, int]]:
     """The (model, pk) records a score counts: persons (of `villages`, of `officer_id`) and the
     villages themselves when village-wide checks run."""
     subjects = {
         (PERSON, p.pk)
         for p in facts.persons.values()
-        if (villages is None or p.village_id in villages) and (officer_id is None or p.officer_id == officer_id)
+        if (villages is None or p.village_id in villages)
+        and (officer_id is None or p.officer_id == officer_id)
     }
     if facts.include_villages and officer_id is None:
         subjects |= {(VILLAGE, pk) for pk in facts.villages if villages is None or pk in villages}
@@ -221,10 +254,14 @@ def officers_of(unit: Area) -> QuerySet[User]:
     commune = unit if unit.level == Level.COMMUNE else unit.parent if unit.level == Level.VILLAGE else None
     if commune is None:
         return User.objects.none()
-    return User.objects.filter(area=commune, role__in=REGISTER_KEEPERS, is_active=True).order_by("full_name", "username")
+    return User.objects.filter(area=commune, role__in=REGISTER_KEEPERS, is_active=True).order_by(
+        "full_name", "username"
+    )
 
 
-def unit_quality(user: Any, unit: Area, *, officer: User | None = None, today: dt.date | None = None) -> UnitQuality:
+def unit_quality(
+    user: Any, unit: Area, *, officer: User | None = None, today: dt.date | None = None
+) -> UnitQuality:
     """Indicators of a commune or village (optionally only the records of one officer), with the
     records to fix under each check, and the scores of each village and each officer."""
     today = today or timezone.localdate()
@@ -235,21 +272,26 @@ def unit_quality(user: Any, unit: Area, *, officer: User | None = None, today: d
     village_names = {pk: v.name for pk, v in facts.villages.items()}
     chosen = subjects_of(facts, officer_id=officer_id)
     total = checks.score(findings, chosen)
-    configured = {name: any(getattr(w, name) for w in facts.windows.values()) for name in checks.WINDOW_LABELS}
+    configured = {
+        name: any(getattr(w, name) for w in facts.windows.values()) for name in checks.WINDOW_LABELS
+    }
     indicators = []
     for indicator in Indicator:
         views = []
         for c in CHECKS:
             if c.indicator != indicator:
                 continue
-            items = [
-                _item(f, facts, village_names) for f in findings[c.key] if (f.model, f.pk) in chosen
-            ]
+            items = [_item(f, facts, village_names) for f in findings[c.key] if (f.model, f.pk) in chosen]
             items.sort(key=lambda item: (item.place, item.name))
             views.append(CheckView(c, items, not_configured=bool(c.window) and not configured[c.window]))
         indicators.append(IndicatorView(indicator, total.scores[indicator], total.failing[indicator], views))
     village_rows = [
-        Row(pk, v.name, checks.score(findings, subjects_of(facts, villages={pk})), reverse("quality:unit", args=[pk]))
+        Row(
+            pk,
+            v.name,
+            checks.score(findings, subjects_of(facts, villages={pk})),
+            reverse("quality:unit", args=[pk]),
+        )
         for pk, v in facts.villages.items()
     ]
     officer_ids = {p.officer_id for p in facts.persons.values()}
@@ -279,7 +321,7 @@ def unit_quality(user: Any, unit: Area, *, officer: User | None = None, today: d
 def commune_scores(user: Any, root: Area, today: dt.date) -> list[Row]:
     """Every open commune under `root` the user may see, with its scores, worst first."""
     communes = list(
-        Area.objects.visible_to(user).open_on(today).filter(path__startswith=root.path, level=Level.COMMUNE)
+        Area.objects.open_on(today).visible_to(user).filter(path__startswith=root.path, level=Level.COMMUNE)
     )
     if not communes:
         return []
@@ -289,13 +331,20 @@ def commune_scores(user: Any, root: Area, today: dt.date) -> list[Row]:
     commune_of_village = {pk: v.commune_id for pk, v in facts.villages.items()}
     extra_villages = {p.village_id for p in facts.persons.values()} - commune_of_village.keys()
     if extra_villages:
-        commune_of_village.update(dict(Area.objects.filter(pk__in=extra_villages).values_list("pk", "parent_id")))
+        commune_of_village.update(
+            dict(Area.objects.filter(pk__in=extra_villages).values_list("pk", "parent_id"))
+        )
     for p in facts.persons.values():
         persons_by_commune[commune_of_village.get(p.village_id) or 0].add((PERSON, p.pk))
     for pk, v in facts.villages.items():
         persons_by_commune[v.commune_id or 0].add((VILLAGE, pk))
     rows = [
-        Row(c.pk, c.name, checks.score(findings, persons_by_commune[c.pk]), reverse("quality:unit", args=[c.pk]))
+        Row(
+            c.pk,
+            c.name,
+            checks.score(findings, persons_by_commune[c.pk]),
+            reverse("quality:unit", args=[c.pk]),
+        )
         for c in communes
     ]
     rows.sort(key=lambda r: (r.score.overall, -r.score.defects, r.name))
@@ -318,19 +367,17 @@ def trend(unit: Area, current: Score, today: dt.date) -> list[TrendPoint]:
         TrendPoint(
             s.month,
             s.overall,
-            {Indicator.CORRECT: s.correct, Indicator.COMPLETE: s.complete, Indicator.CLEAN: s.clean, Indicator.LIVE: s.live},
+            {i: getattr(s, f"score_{i}") for i in Indicator},
             False,
         )
-        for s in QualitySnapshot.objects.filter(area=unit, month__gte=start, month__lt=this_month).order_by("month")
+        for s in QualitySnapshot.objects.filter(area=unit, month__gte=start, month__lt=this_month).order_by(
+            "month"
+        )
     ]
     points.append(TrendPoint(this_month, current.overall, current.scores, True))
     return points
 
 
-def visible_communes_q(user: Any) -> Q:
-    from areas.jurisdiction import jurisdiction_q
-
-    return jurisdiction_q(user, "path") & Q(level=Level.COMMUNE)
 
 
 # ---------------------------------------------------------------- reconciliation rounds
@@ -384,7 +431,10 @@ def round_summary(round_: Any, today: dt.date | None = None) -> RoundSummary:
     end = round_.closed_at or timezone.now()
     changes = dict(
         Person.history.filter(
-            history_type="~", history_date__gte=start, history_date__lte=end, village__parent_id__in=commune_ids
+            history_type="~",
+            history_date__gte=start,
+            history_date__lte=end,
+            village__parent_id__in=commune_ids,
         )
         .order_by()
         .values("village__parent_id")

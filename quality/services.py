@@ -42,7 +42,11 @@ def open_round(
     if not communes:
         raise ValidationError("Chọn ít nhất một xã tham gia đợt rà soát.")
     for commune in communes:
-        if commune.level != Level.COMMUNE or not commune.path.startswith(area.path) or not area_is_visible(user, commune):
+        if (
+            commune.level != Level.COMMUNE
+            or not commune.path.startswith(area.path)
+            or not area_is_visible(user, commune)
+        ):
             raise ValidationError("Chỉ chọn các xã thuộc địa bàn của cơ quan mở đợt.")
     round_ = ReconciliationRound(
         title=title.strip(),
@@ -95,7 +99,9 @@ def verify_person(
             raise ValidationError("Ngày xác minh không được trước ngày bắt đầu đợt rà soát.")
     values = {"verified_on": verified_on, "officer": user, "outcome": outcome, "note": note.strip()[:500]}
     if part is not None:
-        verification, _ = FieldVerification.objects.update_or_create(part=part, person=person, defaults=values)
+        verification, _ = FieldVerification.objects.update_or_create(
+            part=part, person=person, defaults=values
+        )
         return verification
     return FieldVerification.objects.create(person=person, **values)
 
@@ -140,10 +146,10 @@ def take_snapshots(*, today: dt.date | None = None) -> int:
                 area_id=row.key,
                 month=month,
                 defaults={
-                    "correct": scores[Indicator.CORRECT],
-                    "complete": scores[Indicator.COMPLETE],
-                    "clean": scores[Indicator.CLEAN],
-                    "live": scores[Indicator.LIVE],
+                    "score_correct": scores[Indicator.CORRECT],
+                    "score_complete": scores[Indicator.COMPLETE],
+                    "score_clean": scores[Indicator.CLEAN],
+                    "score_live": scores[Indicator.LIVE],
                     "overall": row.score.overall,
                     "records": row.score.records,
                     "defects": row.score.defects,

@@ -23,13 +23,12 @@ from areas.models import Area, Level, User
 from areas.permissions import Action, can, require
 from dossiers import documents
 from subjects.access import log_access, log_person_read
+from subjects.forms import AssignForm
 from subjects.models import AccessAction, Person
 from subjects.officers import assign_officer, commune_officers, hand_over
 
 from . import selectors, services
 from .checks import Indicator
-from subjects.forms import AssignForm
-
 from .forms import HandoverForm, OpenRoundForm, VerifyForm
 from .models import FieldVerification, Outcome, ReconciliationRound, RoundPart
 
@@ -112,7 +111,9 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         "q": quality,
         "unit": unit,
         "indicators": list(Indicator),
-        "trend": selectors.trend(unit, quality.score, today) if unit.level == Level.COMMUNE and officer is None else [],
+        "trend": selectors.trend(unit, quality.score, today)
+        if unit.level == Level.COMMUNE and officer is None
+        else [],
         "crumbs": selectors_crumbs(request, unit),
         "trail": "Chất lượng dữ liệu",
         "can_assign": can(request.user, Action.ASSIGN_OFFICERS, commune),
@@ -189,7 +190,9 @@ def round_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_visible_or_404(ReconciliationRound.objects.select_related("body", "area"), request.user, pk=pk)
+    round_ = get_visible_or_404(
+        ReconciliationRound.objects.select_related("body", "area"), request.user, pk=pk
+    )
     summary = selectors.round_summary(round_)
     context = {
         "round": round_,
@@ -204,7 +207,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_visible_or_404(ReconciliationRound.objects.select_related("body", "area__parent"), request.user, pk=pk)
+    round_ = get_visible_or_404(
+        ReconciliationRound.objects.select_related("body", "area__parent"), request.user, pk=pk
+    )
     summary = selectors.round_summary(round_)
     area = round_.area
     parent_body, issuing_body = documents.police_header(area)
@@ -257,7 +262,9 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's part of a round: each person with this round's verification, and the form to
     record one."""
-    part = get_visible_or_404(RoundPart.objects.select_related("round", "round__body", "commune"), request.user, pk=pk)
+    part = get_visible_or_404(
+        RoundPart.objects.select_related("round", "round__body", "commune"), request.user, pk=pk
+    )
     this_round = FieldVerification.objects.filter(part=part, person=OuterRef("pk"))
     persons = (
         Person.objects.visible_to(request.user)
@@ -283,7 +290,11 @@ def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     labels = dict(Outcome.choices)
     today = timezone.localdate()
-    can_work = part.closed_at is None and part.round.closed_at is None and can(request.user, Action.WORK_ROUND, part.commune)
+    can_work = (
+        part.closed_at is None
+        and part.round.closed_at is None
+        and can(request.user, Action.WORK_ROUND, part.commune)
+    )
     context = {
         "part": part,
         "page": page,
@@ -311,7 +322,9 @@ def part_verify(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
-    person = get_visible_or_404(Person.objects.select_related("village"), request.user, pk=form.cleaned_data["person"])
+    person = get_visible_or_404(
+        Person.objects.select_related("village"), request.user, pk=form.cleaned_data["person"]
+    )
     try:
         services.verify_person(
             user=request.user,
@@ -374,10 +387,7 @@ def handover(request: HttpRequest) -> HttpResponse:
                 f"cho {data['to_officer'].display_name}.",
             )
             return redirect("quality:handover")
-    counts = {
-        row["officer_id"]: row["n"]
-        for row in selectors.officer_counts(request.user, commune)
-    }
+    counts = {row["officer_id"]: row["n"] for row in selectors.officer_counts(request.user, commune)}
     context = {
         "form": form,
         "commune": commune,
@@ -400,10 +410,15 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             change = assign_officer(
-                user=request.user, person=person, officer=form.cleaned_data["officer"], reason=form.cleaned_data["reason"]
+                user=request.user,
+                person=person,
+                officer=form.cleaned_data["officer"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, "Đã đổi cán bộ phụ trách." if change else "Cán bộ phụ trách không thay đổi.")
+            messages.success(
+                request, "Đã đổi cán bộ phụ trách." if change else "Cán bộ phụ trách không thay đổi."
+            )
     return redirect("subjects:person_detail", pk=person.pk)

@@ -271,7 +271,7 @@ class _Village:
         self.style = style
         # Seeded by the village name: the same demo every time, whatever the database ids.
         self.rng = random.Random(f"{village.parent.name}/{village.name}")
-        self.cccd_rng = random.Random(f"{village.parent.name}/{village.name}/cccd")
+        self.cccd_rng = random.Random(f"{village.name}/cccd")
         self.names: set[str] = set()
 
     def ago(self, low: int, high: int | None = None) -> dt.date:

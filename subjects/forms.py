@@ -272,4 +272,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]

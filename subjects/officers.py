@@ -29,10 +29,14 @@ def _check_officer(officer: User | None, commune: Area) -> None:
 
 
 @transaction.atomic
-def assign_officer(*, user: Any, person: Person, officer: User | None, reason: str = "") -> OfficerChange | None:
+def assign_officer(
+    *, user: Any, person: Person, officer: User | None, reason: str = ""
+) -> OfficerChange | None:
     """Make `officer` responsible for `person` (None: no one); nothing happens when it already is."""
     person = Person.objects.select_for_update().select_related("village__parent").get(pk=person.pk)
     require(user, Action.ASSIGN_OFFICERS, person.village)
+    if person.village.parent is None:
+        raise ValidationError("Thôn, bản của đối tượng chưa thuộc xã nào.")
     _check_officer(officer, person.village.parent)
     new_id = officer.pk if officer else None
     if person.officer_id == new_id:

@@ -29,16 +29,22 @@ def addict_without_file(clean, tree):
 
 
 def treatment_without_status(clean, tree):
-    person = f.PersonFactory(village=tree.ta_leng, full_name="Thào Seo Phìn", cccd="012090345678", officer=clean.officer)
+    person = f.PersonFactory(
+        village=tree.ta_leng, full_name="Thào Seo Phìn", cccd="012090345678", officer=clean.officer
+    )
     f.PersonStatusFactory(person=person, kind=sm.StatusKind.RELEASED, start_date=days_ago(500))
     f.TreatmentFactory(person=person, start_date=days_ago(30))
-    FieldVerification.objects.create(person=person, verified_on=days_ago(3), officer=clean.officer, outcome="confirmed")
+    FieldVerification.objects.create(
+        person=person, verified_on=days_ago(3), officer=clean.officer, outcome="confirmed"
+    )
     return _person_url(person)
 
 
 def mixed_test_results(clean, tree):
     person = clean.persons[1]
-    f.DrugTestFactory(person=person, tested_on=days_ago(10), method=sm.TestMethod.LAB, result=sm.TestResult.POSITIVE)
+    f.DrugTestFactory(
+        person=person, tested_on=days_ago(10), method=sm.TestMethod.LAB, result=sm.TestResult.POSITIVE
+    )
     return _person_url(person)
 
 
@@ -52,7 +58,14 @@ def dates_before_birth(clean, tree):
     person = clean.persons[0]
     # Written past the form's rule (as an old import or a bulk load could): the check finds it.
     sm.PersonStatus.objects.bulk_create(
-        [sm.PersonStatus(person=person, kind=sm.StatusKind.USER, start_date=dt.date(1980, 1, 1), end_date=dt.date(1981, 1, 1))]
+        [
+            sm.PersonStatus(
+                person=person,
+                kind=sm.StatusKind.USER,
+                start_date=dt.date(1980, 1, 1),
+                end_date=dt.date(1981, 1, 1),
+            )
+        ]
     )
     return _person_url(person)
 
@@ -94,7 +107,9 @@ def duplicate_name_birth(clean, tree):
 
 
 def cccd_variants(clean, tree):
-    person = clean_addict(tree.ho_sao, clean.officer, name="Vàng A Nhè", cccd="012090000010")  # 0000001 ↔ 0000010
+    person = clean_addict(
+        tree.ho_sao, clean.officer, name="Vàng A Nhè", cccd="012090000010"
+    )  # 0000001 ↔ 0000010
     return _person_url(person)
 
 
@@ -106,7 +121,9 @@ def stray_name_characters(clean, tree):
 
 def gone_but_active(clean, tree):
     person = clean.persons[0]
-    FieldVerification.objects.create(person=person, verified_on=days_ago(1), officer=clean.officer, outcome=Outcome.DEAD)
+    FieldVerification.objects.create(
+        person=person, verified_on=days_ago(1), officer=clean.officer, outcome=Outcome.DEAD
+    )
     return _person_url(person)
 
 
@@ -170,7 +187,10 @@ def test_a_planted_defect_is_found_in_its_indicator_with_its_link(key, clean, tr
     url = plant(clean, tree)
     quality = selectors.unit_quality(people.commune_police, clean.commune)
     found = {
-        cv.check.key: [item.url for item in cv.items] for ind in quality.indicators for cv in ind.checks if cv.items
+        cv.check.key: [item.url for item in cv.items]
+        for ind in quality.indicators
+        for cv in ind.checks
+        if cv.items
     }
     assert url in found.get(key, []), found
     assert quality.score.scores[indicator] < 100
@@ -223,7 +243,10 @@ def test_stray_characters_leave_vietnamese_names_alone():
 
 def test_quality_by_officer_counts_only_their_records(clean, tree, people):
     other = f.UserFactory(
-        username="cax2", role=people.commune_police.role, area=tree.hoang_then, body=people.commune_police.body
+        username="cax2",
+        role=people.commune_police.role,
+        area=tree.hoang_then,
+        body=people.commune_police.body,
     )
     mine = clean_addict(tree.ho_sao, other, name="Tẩn Láo San", cccd="012090123456")
     sm.Person.objects.filter(pk=mine.pk).update(cccd=None)

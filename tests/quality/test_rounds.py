@@ -43,17 +43,42 @@ def test_a_round_worked_by_two_communes_one_late_is_summarised_correctly(tree, p
 
     # Mường So verifies everyone and closes its part on time.
     for person, outcome in zip(muong_so, [Outcome.CONFIRMED, Outcome.DEAD, Outcome.CONFIRMED], strict=True):
-        services.verify_person(user=people.other_police, person=person, verified_on=today, outcome=outcome, part=part_ms)
+        services.verify_person(
+            user=people.other_police, person=person, verified_on=today, outcome=outcome, part=part_ms
+        )
     services.close_part(user=people.other_police, part=part_ms)
 
     # Hoang Thèn verifies three of four, corrects one record, and does not close in time.
-    services.verify_person(user=people.commune_police, person=hoang_then[0], verified_on=today, outcome=Outcome.CONFIRMED, part=part_ht)
     services.verify_person(
-        user=people.commune_police, person=hoang_then[1], verified_on=today, outcome=Outcome.CHANGED, note="Đổi nơi ở", part=part_ht
+        user=people.commune_police,
+        person=hoang_then[0],
+        verified_on=today,
+        outcome=Outcome.CONFIRMED,
+        part=part_ht,
     )
-    services.verify_person(user=people.commune_police, person=hoang_then[2], verified_on=today, outcome=Outcome.MOVED, part=part_ht)
+    services.verify_person(
+        user=people.commune_police,
+        person=hoang_then[1],
+        verified_on=today,
+        outcome=Outcome.CHANGED,
+        note="Đổi nơi ở",
+        part=part_ht,
+    )
+    services.verify_person(
+        user=people.commune_police,
+        person=hoang_then[2],
+        verified_on=today,
+        outcome=Outcome.MOVED,
+        part=part_ht,
+    )
     # A second verification of the same person in the round replaces the first.
-    services.verify_person(user=people.commune_police, person=hoang_then[2], verified_on=today, outcome=Outcome.NOT_FOUND, part=part_ht)
+    services.verify_person(
+        user=people.commune_police,
+        person=hoang_then[2],
+        verified_on=today,
+        outcome=Outcome.NOT_FOUND,
+        part=part_ht,
+    )
     corrected = hoang_then[1]
     corrected.address = "Bản Tả Lèng, nhà mới"
     corrected.save()
@@ -68,7 +93,8 @@ def test_a_round_worked_by_two_communes_one_late_is_summarised_correctly(tree, p
         persons = [p for p in sm.Person.objects.all() if p.village.parent_id == part.commune_id]
         outcomes = Counter(v.outcome for v in FieldVerification.objects.all() if v.part_id == part.pk)
         edits = [
-            h for h in sm.Person.history.all()
+            h
+            for h in sm.Person.history.all()
             if h.history_type == "~" and h.village.parent_id == part.commune_id
         ]
         late = (part.closed_at is None and tomorrow > part.due_on) or (
@@ -93,7 +119,11 @@ def test_a_round_worked_by_two_communes_one_late_is_summarised_correctly(tree, p
     }
     assert got == expected
     assert got[tree.hoang_then.pk]["by_outcome"] == {
-        "confirmed": 1, "changed": 1, "moved": 0, "dead": 0, "not_found": 1
+        "confirmed": 1,
+        "changed": 1,
+        "moved": 0,
+        "dead": 0,
+        "not_found": 1,
     }
     assert got[tree.hoang_then.pk]["changes"] == 1
     assert [p.part.commune for p in summary.late] == [tree.hoang_then]
@@ -102,7 +132,13 @@ def test_a_round_worked_by_two_communes_one_late_is_summarised_correctly(tree, p
 
 
 def test_only_the_police_above_open_a_round(tree, people):
-    for user in (people.commune_police, people.commune_chair, people.district_chair, people.province, people.labour):
+    for user in (
+        people.commune_police,
+        people.commune_chair,
+        people.district_chair,
+        people.province,
+        people.labour,
+    ):
         with pytest.raises(PermissionDenied):
             _open(_as(people, user), tree, due=timezone.localdate())
 
@@ -130,7 +166,11 @@ def test_a_commune_works_only_its_own_part(tree, people, registers):
     part_ht = round_.parts.get(commune=tree.hoang_then)
     with pytest.raises(PermissionDenied):
         services.verify_person(
-            user=people.other_police, person=hoang_then[0], verified_on=timezone.localdate(), outcome="confirmed", part=part_ht
+            user=people.other_police,
+            person=hoang_then[0],
+            verified_on=timezone.localdate(),
+            outcome="confirmed",
+            part=part_ht,
         )
     with pytest.raises(ValidationError):  # a person of another commune in this commune's part
         services.verify_person(
@@ -151,14 +191,23 @@ def test_a_closed_part_takes_no_more_verifications(tree, people, registers):
     services.close_part(user=people.commune_police, part=part)
     with pytest.raises(ValidationError, match="đã kết thúc"):
         services.verify_person(
-            user=people.commune_police, person=hoang_then[0], verified_on=timezone.localdate(), outcome="confirmed", part=part
+            user=people.commune_police,
+            person=hoang_then[0],
+            verified_on=timezone.localdate(),
+            outcome="confirmed",
+            part=part,
         )
 
 
 def test_a_change_needs_its_note_and_a_date_not_in_the_future(tree, people, registers):
     hoang_then, _ = registers
     with pytest.raises(ValidationError, match="nội dung"):
-        services.verify_person(user=people.commune_police, person=hoang_then[0], verified_on=timezone.localdate(), outcome="changed")
+        services.verify_person(
+            user=people.commune_police,
+            person=hoang_then[0],
+            verified_on=timezone.localdate(),
+            outcome="changed",
+        )
     with pytest.raises(ValidationError, match="sau ngày hôm nay"):
         services.verify_person(
             user=people.commune_police,
@@ -175,11 +224,19 @@ def test_the_pages_of_a_round(tree, people, registers, login):
     client = login(people.commune_police)
     response = client.post(
         reverse("quality:part_verify", args=[part.pk]),
-        {"person": hoang_then[0].pk, "verified_on": timezone.localdate().strftime("%d/%m/%Y"), "outcome": "confirmed"},
+        {
+            "person": hoang_then[0].pk,
+            "verified_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "outcome": "confirmed",
+        },
     )
     assert response.status_code == 302
     assert FieldVerification.objects.filter(part=part, person=hoang_then[0]).exists()
-    bad = client.post(reverse("quality:part_verify", args=[part.pk]), {"person": hoang_then[1].pk, "verified_on": "31/02/2026", "outcome": "confirmed"}, follow=True)
+    bad = client.post(
+        reverse("quality:part_verify", args=[part.pk]),
+        {"person": hoang_then[1].pk, "verified_on": "31/02/2026", "outcome": "confirmed"},
+        follow=True,
+    )
     assert "không" in bad.content.decode().lower()
     assert not FieldVerification.objects.filter(person=hoang_then[1]).exists()
     # The other commune's police neither see nor work this part.

@@ -23,7 +23,12 @@ def test_the_commune_police_see_their_quality_page_and_the_read_is_logged(clean,
     response = login(people.commune_police).get(reverse("quality:unit", args=[clean.commune.pk]))
     assert response.status_code == 200
     assert clean.persons[0].full_name in response.content.decode()
-    assert AccessLog.objects.filter(object_type="quality", object_id=clean.commune.pk, user=people.commune_police).count() == 1
+    assert (
+        AccessLog.objects.filter(
+            object_type="quality", object_id=clean.commune.pk, user=people.commune_police
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("who", ["other_police", "tanan_police", "city_police"])
@@ -45,23 +50,36 @@ def test_the_read_only_province_reads_the_ranking_and_opens_nothing(clean, tree,
 
 
 def test_the_ranking_puts_the_worst_commune_first(clean, tree, people, login):
-    f.PersonFactory(village=tree.co_muong, full_name="Tao Văn Biên", cccd=None)  # Mường So: no CCCD, no status, ...
+    f.PersonFactory(
+        village=tree.co_muong, full_name="Tao Văn Biên", cccd=None
+    )  # Mường So: no CCCD, no status, ...
     html = login(people.district_police).get(reverse("quality:ranking")).content.decode()
     assert html.index("Xã Mường So") < html.index("Xã Hoang Thèn")
 
 
 def test_signed_out_users_are_sent_to_sign_in(clean, client):
-    for url in (reverse("quality:ranking"), reverse("quality:unit", args=[clean.commune.pk]), reverse("quality:rounds")):
+    for url in (
+        reverse("quality:ranking"),
+        reverse("quality:unit", args=[clean.commune.pk]),
+        reverse("quality:rounds"),
+    ):
         assert client.get(url).status_code == 302
 
 
 def _grow(tree, officer, n, start):
     for i in range(n):
-        clean_addict(tree.ta_leng, officer, name=f"Lý Láo Phin {chr(65 + (start + i) % 26)}{chr(65 + (start + i) // 26)}", cccd=f"0120915{start + i:05d}")
+        clean_addict(
+            tree.ta_leng,
+            officer,
+            name=f"Lý Láo Phin {chr(65 + (start + i) % 26)}{chr(65 + (start + i) // 26)}",
+            cccd=f"0120915{start + i:05d}",
+        )
 
 
 @pytest.mark.parametrize("page", ["unit", "ranking", "rounds", "round", "part", "home"])
-def test_pages_run_the_same_queries_at_two_data_sizes(clean, tree, people, login, django_assert_max_num_queries, page):
+def test_pages_run_the_same_queries_at_two_data_sizes(
+    clean, tree, people, login, django_assert_max_num_queries, page
+):
     round_ = services.open_round(
         user=people.district_police,
         title="Đợt thử",
@@ -96,9 +114,19 @@ def test_snapshots_are_taken_once_a_month_and_shown_as_the_trend(clean, tree, pe
     assert snapshot.overall == 100 and snapshot.records == 5
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     QualitySnapshot.objects.create(
-        area=tree.hoang_then, month=last_month, correct=90, complete=80, clean=100, live=50, overall=80, records=5, defects=2
+        area=tree.hoang_then,
+        month=last_month,
+        score_correct=90,
+        score_complete=80,
+        score_clean=100,
+        score_live=50,
+        overall=80,
+        records=5,
+        defects=2,
     )
-    html = login(people.commune_police).get(reverse("quality:unit", args=[tree.hoang_then.pk])).content.decode()
+    html = (
+        login(people.commune_police).get(reverse("quality:unit", args=[tree.hoang_then.pk])).content.decode()
+    )
     assert last_month.strftime("%m/%Y") in html and "80,0 %" in html
 
 
@@ -111,7 +139,11 @@ def test_the_task_takes_the_snapshots(clean, tree):
 
 def test_the_home_page_shows_the_score_and_the_round_to_work(clean, tree, people, login):
     services.open_round(
-        user=people.district_police, title="Đợt thử", starts_on=timezone.localdate(), due_on=timezone.localdate(), communes=[tree.hoang_then]
+        user=people.district_police,
+        title="Đợt thử",
+        starts_on=timezone.localdate(),
+        due_on=timezone.localdate(),
+        communes=[tree.hoang_then],
     )
     html = login(people.commune_police).get(reverse("home")).content.decode()
     assert "Chất lượng dữ liệu: 100,0 %" in html
