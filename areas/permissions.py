@@ -16,6 +16,7 @@ import enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from .jurisdiction import area_is_visible
 from .models import Area, Level, Role
@@ -250,6 +251,9 @@ def _decide_transfer(user: Any, transfer: Any) -> bool:
 def _open_round(user: Any, obj: Any) -> bool:
     area = getattr(obj, "area", obj)  # a round, or the unit it covers
     if role_of(user) not in ROUND_OPENERS or user.area_id is None:
+        return False
+    # A body that has ceased (the districts on 01/07/2025) opens no round; its successor does.
+    if user.body is None or not user.body.is_open_on(timezone.localdate()):
         return False
     return area is None or (area.level in (Level.DISTRICT, Level.PROVINCE) and area_is_visible(user, area))
 

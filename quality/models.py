@@ -26,6 +26,15 @@ class Outcome(models.TextChoices):
     NOT_FOUND = "not_found", "Không tìm thấy"
 
 
+# Column heads of the round summaries (the full labels are too long for a table of communes).
+OUTCOME_HEADS = {
+    Outcome.CONFIRMED: "Đúng thực tế",
+    Outcome.CHANGED: "Có thay đổi",
+    Outcome.MOVED: "Chuyển đi",
+    Outcome.DEAD: "Đã chết",
+    Outcome.NOT_FOUND: "Không tìm thấy",
+}
+
 # Outcomes after which the person's record should no longer be kept as an active one.
 GONE_OUTCOMES = frozenset({Outcome.MOVED, Outcome.DEAD})
 

@@ -378,8 +378,6 @@ def trend(unit: Area, current: Score, today: dt.date) -> list[TrendPoint]:
     return points
 
 
-
-
 # ---------------------------------------------------------------- reconciliation rounds
 
 

@@ -30,7 +30,7 @@ from subjects.officers import assign_officer, commune_officers, hand_over
 from . import selectors, services
 from .checks import Indicator
 from .forms import HandoverForm, OpenRoundForm, VerifyForm
-from .models import FieldVerification, Outcome, ReconciliationRound, RoundPart
+from .models import OUTCOME_HEADS, FieldVerification, Outcome, ReconciliationRound, RoundPart
 
 PER_PAGE = 50
 
@@ -197,7 +197,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": round_,
         "s": summary,
-        "outcomes": Outcome.choices,
+        "outcomes": list(OUTCOME_HEADS.items()),
         "can_close": round_.closed_at is None and can(request.user, Action.OPEN_ROUND, round_),
         "crumbs": _crumbs(("Đợt rà soát", reverse("quality:rounds"))),
         "trail": round_.title,
@@ -218,7 +218,7 @@ def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "s": summary,
         "round": round_,
-        "outcomes": Outcome.choices,
+        "outcomes": list(OUTCOME_HEADS.items()),
         "parent_body": parent_body,
         "issuing_body": issuing_body,
         "number": "\u00a0" * 6 + f"/BC-{round_.body.symbol}",
