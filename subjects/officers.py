@@ -33,7 +33,9 @@ def assign_officer(
     *, user: Any, person: Person, officer: User | None, reason: str = ""
 ) -> OfficerChange | None:
     """Make `officer` responsible for `person` (None: no one); nothing happens when it already is."""
-    person = Person.objects.select_for_update().select_related("village__parent").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("village__parent").get(pk=person.pk)
+    )
     require(user, Action.ASSIGN_OFFICERS, person.village)
     if person.village.parent is None:
         raise ValidationError("Thôn, bản của đối tượng chưa thuộc xã nào.")
