@@ -17,7 +17,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from areas.models import Area, Role, User
+from areas.models import Area, User
+from areas.permissions import REGISTER_KEEPERS
 from subjects.models import Person
 
 from .models import FieldVerification, Outcome, ReconciliationRound, RoundPart
@@ -28,7 +29,7 @@ ROUND_TITLE = "Đợt tổng kiểm tra, rà soát người sử dụng, ngườ
 
 
 def _officers(commune: Area) -> list[User]:
-    return list(User.objects.filter(area=commune, role=Role.COMMUNE_POLICE).order_by("pk"))
+    return list(User.objects.filter(area=commune, role__in=REGISTER_KEEPERS).order_by("pk"))
 
 
 @transaction.atomic

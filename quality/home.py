@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from areas.home import Task
 from areas.models import Level
-from areas.permissions import ROUND_OPENERS, commune_of, role_of
+from areas.permissions import commune_of
 
 from .models import RoundPart
 
@@ -53,15 +53,11 @@ def quality_task(user: Any) -> list[Task]:
                 )
             )
         return tasks
-    if (
-        user.area_id
-        and role_of(user) in ROUND_OPENERS
-        and user.area.level in (Level.DISTRICT, Level.PROVINCE)
-    ):
+    if user.area_id and user.area.level in (Level.DISTRICT, Level.PROVINCE):
         return [
             Task(
                 title="Chất lượng dữ liệu các xã",
-                detail="Xếp hạng các xã theo chỉ số “đúng, đủ, sạch, sống”; mở và theo dõi đợt rà soát.",
+                detail="Xếp hạng các xã theo chỉ số “đúng, đủ, sạch, sống”; các đợt rà soát trên địa bàn.",
                 url=reverse("quality:ranking"),
                 icon="bi-clipboard-check",
             )

@@ -249,14 +249,10 @@ def _item(finding: Finding, facts: Facts, village_names: dict[int, str]) -> Item
 
 def officers_of(unit: Area) -> QuerySet[User]:
     """The officers who may be responsible for the records of `unit`'s commune: its police."""
-    from areas.permissions import REGISTER_KEEPERS
+    from subjects.officers import commune_officers
 
     commune = unit if unit.level == Level.COMMUNE else unit.parent if unit.level == Level.VILLAGE else None
-    if commune is None:
-        return User.objects.none()
-    return User.objects.filter(area=commune, role__in=REGISTER_KEEPERS, is_active=True).order_by(
-        "full_name", "username"
-    )
+    return commune_officers(commune) if commune is not None else User.objects.none()
 
 
 def unit_quality(

@@ -252,3 +252,12 @@ def test_the_pages_of_a_round(tree, people, registers, login):
     outsider = login(people.city_police)
     assert outsider.get(reverse("quality:round", args=[round_.pk])).status_code == 404
     assert outsider.get(reverse("quality:round_pdf", args=[round_.pk])).status_code == 404
+
+
+def test_a_body_that_has_ceased_opens_no_round(tree, people):
+    body = tree.bodies.district_police
+    body.closed_on = timezone.localdate() - dt.timedelta(days=1)
+    body.save()
+    people.district_police.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        _open(people, tree, due=timezone.localdate())
