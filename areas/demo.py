@@ -431,6 +431,15 @@ DEMO_USERS: list[tuple[str, str, str, str, str, str]] = [
     ),
     ("ct_laichau", Role.DECIDING_CHAIR, "lai_chau", "ubnd_laichau", "Lê Minh Khoa", "Chủ tịch UBND tỉnh"),
     ("cax_tanan", Role.COMMUNE_POLICE, "Xã Tân An", "police:Xã Tân An", "Vũ Văn Long", "Trưởng Công an xã"),
+    # A second officer of Tân An: the demo's records are shared between the two (`quality.demo`).
+    (
+        "cax2_tanan",
+        Role.COMMUNE_POLICE,
+        "Xã Tân An",
+        "police:Xã Tân An",
+        "Phạm Thị Thu",
+        "Phó Trưởng Công an xã",
+    ),
     ("ctx_tanan", Role.COMMUNE_CHAIR, "Xã Tân An", "committee:Xã Tân An", "Đỗ Thị Hạnh", "Chủ tịch UBND xã"),
     (
         "catp_haiphong",

@@ -16,6 +16,7 @@ import enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from .jurisdiction import area_is_visible
 from .models import Area, Level, Role
@@ -47,6 +48,8 @@ BULK_EXPORTERS = frozenset({Role.APPRAISING_POLICE, Role.PROVINCE_OBSERVER})
 # Decide a transfer of a person between communes (chuyển quản lý): the police of the lowest body
 # above both communes.
 TRANSFER_DECIDERS = APPRAISING_ROLES
+# Open a reconciliation round (đợt rà soát) for the communes below: the police of the body above.
+ROUND_OPENERS = APPRAISING_ROLES
 
 
 class Action(enum.StrEnum):
@@ -68,6 +71,9 @@ class Action(enum.StrEnum):
     READ_OUTGOING_REGISTER = "read_outgoing_register"  # obj: the body
     RESERVE_NUMBER = "reserve_number"  # obj: the body
     BULK_EXPORT = "bulk_export"  # obj: the province (or None: "may export some province")
+    OPEN_ROUND = "open_round"  # obj: the unit the round covers, or the round (or None)
+    WORK_ROUND = "work_round"  # obj: the commune whose part is worked (verify, close)
+    ASSIGN_OFFICERS = "assign_officers"  # obj: the unit of the records (or None)
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -97,6 +103,9 @@ REFUSALS: dict[Action, str] = {
     Action.READ_OUTGOING_REGISTER: "Bạn chỉ xem được sổ văn bản đi của cơ quan mình.",
     Action.RESERVE_NUMBER: "Chỉ cán bộ của cơ quan được giữ số trong sổ văn bản đi của cơ quan.",
     Action.BULK_EXPORT: "Chỉ Công an tỉnh, Ban Chỉ đạo tỉnh được xuất dữ liệu toàn tỉnh của tỉnh mình.",
+    Action.OPEN_ROUND: "Chỉ Công an cấp trên của xã (huyện, tỉnh) được mở và kết thúc đợt rà soát.",
+    Action.WORK_ROUND: "Chỉ Công an xã được xác minh đối tượng và kết thúc phần rà soát của xã mình.",
+    Action.ASSIGN_OFFICERS: "Chỉ Công an xã được giao, bàn giao cán bộ phụ trách đối tượng của xã mình.",
 }
 
 
@@ -254,6 +263,16 @@ def _decide_transfer(user: Any, transfer: Any) -> bool:
     return transfer is None or transfer.deciding_body_id == user.area_id
 
 
+def _open_round(user: Any, obj: Any) -> bool:
+    area = getattr(obj, "area", obj)  # a round, or the unit it covers
+    if role_of(user) not in ROUND_OPENERS or user.area_id is None:
+        return False
+    # A body that has ceased (the districts on 01/07/2025) opens no round; its successor does.
+    if user.body is None or not user.body.is_open_on(timezone.localdate()):
+        return False
+    return area is None or (area.level in (Level.DISTRICT, Level.PROVINCE) and area_is_visible(user, area))
+
+
 def _use_admin(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser and user.is_staff)
 
@@ -301,6 +320,9 @@ _RULES = {
     Action.READ_OUTGOING_REGISTER: _read_outgoing_register,
     Action.RESERVE_NUMBER: _reserve_number,
     Action.BULK_EXPORT: _bulk_export,
+    Action.OPEN_ROUND: _open_round,
+    Action.WORK_ROUND: _edit_registers,
+    Action.ASSIGN_OFFICERS: _edit_registers,
 }
 
 

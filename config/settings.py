@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "registry",
     "exchange",
+    "quality",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,12 @@ CELERY_BEAT_SCHEDULE["reports-draft-periodic"] = {
 }
 CELERY_BEAT_SCHEDULE["reports-draft-due-summaries"] = {
     "task": "reports.tasks.draft_due_summaries",
+    "schedule": timedelta(days=1),
+}
+# Data quality: each day, this month's scores of every commune (the month's last run stands),
+# the trend the quality pages show.
+CELERY_BEAT_SCHEDULE["quality-snapshots"] = {
+    "task": "quality.tasks.take_quality_snapshots",
     "schedule": timedelta(days=1),
 }
 CELERY_BEAT_SCHEDULE["reports-reap"] = {

@@ -25,5 +25,6 @@ urlpatterns = [
     path("so-van-ban-di/", include("registry.urls")),
     path("trao-doi/", include("exchange.urls")),
     path("api/v1/", exchange_api.urls),
+    path("chat-luong/", include("quality.urls")),
     path("quan-tri/", admin.site.urls),
 ]

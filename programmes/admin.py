@@ -41,6 +41,31 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["issuing_unit"]
     list_select_related = ["issuing_unit"]
     inlines = [LegalBasisInline, RouteStepInline, ReportingWindowInline, PhaseInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "issuing_body",
+                    "issuing_unit",
+                    "signed_on",
+                    "title",
+                    "valid_from",
+                    "valid_until",
+                    "is_active",
+                    "village_criteria_set",
+                    "commune_criteria_set",
+                    "note",
+                    "is_demo",
+                ]
+            },
+        ),
+        (
+            "Chất lượng dữ liệu (đúng, đủ, sạch, sống)",
+            {"fields": ["test_window_days", "field_check_days", "absent_check_days"]},
+        ),
+    ]
 
 
 @admin.register(Phase)

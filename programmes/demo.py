@@ -189,6 +189,15 @@ def _set(name: str):
     return criteria_set_model.objects.filter(name__startswith=name).first()
 
 
+# No plan of the seeds sets how often data must be checked: the windows of the quality checks
+# (“đúng, đủ, sạch, sống”) are demo configuration, said so in each plan's note.
+DEMO_QUALITY_WINDOWS = {"test_window_days": 90, "field_check_days": 180, "absent_check_days": 30}
+DEMO_QUALITY_NOTE = (
+    "Số ngày kiểm tra chất lượng dữ liệu (xét nghiệm trong 90 ngày, xác minh thực tế trong 180 ngày, "
+    "kiểm tra người vắng mặt trong 30 ngày) là cấu hình minh họa."
+)
+
+
 def _body(unit: Area, name: str) -> Body:
     return Body.objects.get(area=unit, name=name)
 
@@ -373,8 +382,9 @@ def _programme(
             "valid_until": valid_until,
             "village_criteria_set": village_set,
             "commune_criteria_set": commune_set,
-            "note": note,
+            "note": f"{note} {DEMO_QUALITY_NOTE}",
             "is_demo": True,
+            **DEMO_QUALITY_WINDOWS,
         },
     )
     if not created:

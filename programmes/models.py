@@ -143,6 +143,30 @@ class Programme(models.Model):
         help_text="Nêu rõ phần nào là cấu hình minh họa khi chưa có văn bản gốc.",
     )
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+    # Data quality (“đúng, đủ, sạch, sống”, `quality.checks`): the windows the plan sets for its
+    # units. Empty: the check that needs the window is not run and the quality page says so.
+    test_window_days = models.PositiveSmallIntegerField(
+        "xét nghiệm định kỳ trong (ngày)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Người sử dụng, người nghiện, người sau cai, người bị nghi phải có kết quả xét nghiệm "
+        "trong số ngày này (chỉ số “đủ”). Ghi rõ trong ghi chú nếu đây là cấu hình minh họa.",
+    )
+    field_check_days = models.PositiveSmallIntegerField(
+        "xác minh thực tế trong (ngày)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Mỗi đối tượng phải được xác minh thực tế tại địa bàn trong số ngày này (chỉ số “sống”).",
+    )
+    absent_check_days = models.PositiveSmallIntegerField(
+        "kiểm tra người vắng mặt trong (ngày)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Người vắng mặt, không rõ nơi ở phải được kiểm tra lại trong số ngày này (chỉ số “sống”).",
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 

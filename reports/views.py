@@ -23,10 +23,14 @@ from areas.models import Area, Level
 from areas.permissions import Action, can, require
 from areas.widgets import DateField
 from programmes.models import Programme
+from quality.selectors import commune_scores as quality_ranking
 
 from . import charts, selectors, services
 from .forms import NarrativeForm, ReportRequestForm
 from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus
+
+# The worst communes by data quality the dashboard lists (the whole ranking is a page of its own).
+QUALITY_ROWS = 10
 
 
 def _crumb(name: str, url: str) -> SimpleNamespace:
@@ -113,6 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
         .only("id", "name"),
         "crumbs": [_root_crumb()],
         "trail": str(unit),
+        "quality_rows": quality_ranking(request.user, unit, timezone.localdate())[:QUALITY_ROWS],
     }
     return render(request, "reports/index.html", context)
 

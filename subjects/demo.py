@@ -271,6 +271,7 @@ class _Village:
         self.style = style
         # Seeded by the village name: the same demo every time, whatever the database ids.
         self.rng = random.Random(f"{village.parent.name}/{village.name}")
+        self.cccd_rng = random.Random(f"{village.name}/cccd")
         self.names: set[str] = set()
 
     def ago(self, low: int, high: int | None = None) -> dt.date:
@@ -299,7 +300,7 @@ class _Village:
             name_search=normalise_name(name),
             birth_date=birth,
             sex=sex,
-            cccd=self._cccd(birth, sex) if rng.random() < 0.85 else None,
+            cccd=self._cccd(birth, sex) if rng.random() < 0.85 else self._complete_cccd(birth, sex),
             village=self.village,
             address=f"{self.village.name}, {self.village.parent.name}",
             residence_type=ResidenceType.TEMPORARY if temporary_for else ResidenceType.PERMANENT,
@@ -308,6 +309,18 @@ class _Village:
             note=note,
         )
         return self.book.add(person)
+
+    def _complete_cccd(self, birth: dt.date, sex: str) -> str | None:
+        """Tân An's registers are the demo's clean ones (“đúng, đủ, sạch, sống”, `quality.demo`):
+        every person has a CCCD there. Drawn from a generator of its own so the rest of the
+        village's demo stays as it was."""
+        if self.style != "kinh":
+            return None
+        saved, self.rng = self.rng, self.cccd_rng
+        try:
+            return self._cccd(birth, sex)
+        finally:
+            self.rng = saved
 
     def _cccd(self, birth: dt.date, sex: str) -> str:
         province = "012" if self.style == "highland" else "031"

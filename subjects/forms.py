@@ -10,7 +10,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import QuerySet
 
-from areas.models import Area, Level
+from areas.models import Area, Level, User
 from areas.widgets import DateModelForm
 
 from . import models as m
@@ -248,3 +248,28 @@ class PreventionModelForm(RegisterForm):
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class AssignForm(forms.Form):
+    officer = OfficerChoiceField(
+        label="Cán bộ phụ trách",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="— Chưa giao —",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    reason = forms.CharField(
+        label="Lý do",
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]

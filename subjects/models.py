@@ -274,6 +274,16 @@ class Person(Register):
     presence = models.CharField(
         "tình trạng có mặt", max_length=10, choices=Presence.choices, default=Presence.PRESENT
     )
+    # Changed only through `subjects.officers` (which writes an `OfficerChange`), never by a form.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ phụ trách",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["name_search"])
@@ -323,6 +333,47 @@ class Person(Register):
 
 class PersonRecordQuerySet(JurisdictionQuerySet):
     area_path_lookup = "person__village__path"
+
+
+class OfficerChange(models.Model):
+    """One change of a person's responsible officer (cán bộ phụ trách): who, when, from whom to
+    whom, and whether it was part of a handover of all of an officer's records."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="officer_changes"
+    )
+    from_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ trước",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField("thời điểm", default=timezone.now)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    is_handover = models.BooleanField("bàn giao toàn bộ", default=False)
+
+    objects = PersonRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thay đổi cán bộ phụ trách"
+        verbose_name_plural = "thay đổi cán bộ phụ trách"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Đổi cán bộ phụ trách #{self.pk} ({self.changed_at:%d/%m/%Y})"
 
 
 class StatusKind(models.TextChoices):

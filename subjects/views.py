@@ -25,6 +25,8 @@ from areas.permissions import Action, can, require
 from . import filters, selectors, services
 from . import models as m
 from .access import log_access, log_area, log_person_read
+from .forms import AssignForm
+from .officers import commune_officers
 from .registers import LIST_PAGES, PERSON_RECORDS, PERSONS, REGISTERS, TIMELINE_REGISTERS, RegisterConfig
 from .tables import display_value
 
@@ -312,7 +314,7 @@ class PersonDetailView(RegisterView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = get_visible_or_404(
-            m.Person.objects.select_related("village").prefetch_related(
+            m.Person.objects.select_related("village__parent", "officer").prefetch_related(
                 "statuses",
                 "files",
                 "treatments",
@@ -344,7 +346,15 @@ class PersonDetailView(RegisterView):
                 edit, history = REGISTERS[entry.kind].url("detail", entry.record.pk), ""
             timeline.append((entry, edit, history))
         can_edit = can(request.user, Action.EDIT_REGISTERS, person.village)
+        officer_form = None
+        if can(request.user, Action.ASSIGN_OFFICERS, person.village):
+            officer_form = AssignForm(
+                officers=commune_officers(person.village.parent), initial={"officer": person.officer_id}
+            )
         context = {
+            "officer_form": officer_form,
+            "officer_changes": person.officer_changes.select_related("from_officer", "to_officer")[:10],
+            "verifications": person.verifications.order_by("-verified_on", "-pk")[:1],
             "person": person,
             "cccd": person.cccd if can(request.user, Action.SEE_FULL_CCCD, person) else person.masked_cccd,
             "active_statuses": selectors.statuses_held_on(person, selectors.today()),

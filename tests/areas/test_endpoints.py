@@ -128,8 +128,33 @@ def world(records, plan, tree, people, settings, tmp_path):  # noqa: F811
         province=tree.lai_chau, requested_by=people.province, status=ExportStatus.DONE, counts={}
     )
     export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    # Data quality: a round the district police opened for Hoang Thèn, a second officer of the
+    # commune for the handover, the recorded person held by the commune police.
+    from quality.services import open_round
+    from tests.factories import UserFactory
+
+    round_ = open_round(
+        user=people.district_police,
+        title="Đợt rà soát thử",
+        starts_on=dt.date.today(),
+        due_on=dt.date.today(),
+        communes=[tree.hoang_then],
+    )
+    deputy = UserFactory(
+        username="cax_pho",
+        role=people.commune_police.role,
+        area=tree.hoang_then,
+        body=people.commune_police.body,
+    )
+    m.Person.objects.filter(pk=records.person.pk).update(officer=people.commune_police)
+    held = PersonFactory(full_name="Vàng A Sình", village=tree.ho_sao, officer=people.commune_police)
     return SimpleNamespace(
         export=export,
+        held=held,
+        officer=people.commune_police,
+        round=round_,
+        part=round_.parts.get(),
+        deputy=deputy,
         records=records,
         dossier=dossier,
         document=document,
@@ -163,6 +188,8 @@ def fill(name: str, params: set[str], world) -> dict | None:
         "reports:report": {"pk": world.report.pk},
         "reports:download": {"pk": world.report.pk, "fmt": "pdf"},
         "exchange:export_download": {"pk": world.export.pk},
+        "quality:unit": {"pk": tree.hoang_then.pk},
+        "quality:assign": {"pk": world.held.pk},
     }
     if not params:
         return {}
@@ -170,6 +197,8 @@ def fill(name: str, params: set[str], world) -> dict | None:
         return by_name[name]
     if app == "dossiers" and params == {"pk"}:
         return {"pk": world.dossier.pk}
+    if app == "quality" and params == {"pk"}:
+        return {"pk": (world.part if view.startswith("part") else world.round).pk}
     if app == "subjects":
         key = view.split("_")[0]
         kwargs = {}
@@ -251,7 +280,17 @@ def fingerprint() -> str:
         if label in UNTRACKED or label.startswith(("axes.", "admin.", "otp_")):
             continue
         state.append((label, model._base_manager.count()))
-    for model in (m.Person, Dossier, ReportRequest, m.TransferRequest, EvidenceAttestation):
+    from quality.models import ReconciliationRound, RoundPart
+
+    for model in (
+        m.Person,
+        Dossier,
+        ReportRequest,
+        m.TransferRequest,
+        EvidenceAttestation,
+        RoundPart,
+        ReconciliationRound,
+    ):
         state.append(serializers.serialize("json", model._base_manager.order_by("pk")))
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 
@@ -305,6 +344,25 @@ def payload(name: str, world) -> dict:
         "reports:report": {"difficulties": "Mới", "proposals": "", "as_of": "31/12/2024"},
         "dossiers:notifications": {},
         "exchange:exports": {"province": tree.lai_chau.pk},
+        "quality:round_open": {
+            "title": "Đợt rà soát mới",
+            "starts_on": dt.date.today().strftime("%d/%m/%Y"),
+            "due_on": dt.date.today().strftime("%d/%m/%Y"),
+            "communes": [tree.hoang_then.pk],
+        },
+        "quality:part_verify": {
+            "person": world.held.pk,  # the recorded person may have been transferred away by now
+            "verified_on": dt.date.today().strftime("%d/%m/%Y"),
+            "outcome": "confirmed",
+        },
+        "quality:handover": {
+            "from_officer": world.officer.pk,
+            "to_officer": world.deputy.pk,
+            "reason": "Chuyển công tác",
+        },
+        "quality:assign": {"officer": world.officer.pk, "reason": "Phân công lại"},
+        "quality:part_close": {},
+        "quality:round_close": {},
     }.get(name, {"note": "x"})
 
 
@@ -325,6 +383,13 @@ WRITERS: dict[str, set[str]] = {
     "reports:reports": {"district_police", "district_chair"},
     "reports:report": {"district_police", "district_chair"},
     "exchange:exports": {"province"},
+    # In this order: a closed part or round takes nothing more.
+    "quality:part_verify": {"commune_police"},
+    "quality:handover": {"commune_police"},  # the commune police's records go to the deputy…
+    "quality:assign": {"commune_police"},  # …and one comes back
+    "quality:round_open": {"district_police"},
+    "quality:part_close": {"commune_police"},
+    "quality:round_close": {"district_police"},
 }
 
 

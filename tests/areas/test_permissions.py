@@ -146,6 +146,14 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.BULK_EXPORT, "lai_chau"): {"province", "superuser"},
     (Action.BULK_EXPORT, "hai_phong"): {"city_police", "superuser"},
     (Action.BULK_EXPORT, "phong_tho"): set(),
+    (Action.OPEN_ROUND, None): {"district_police", "city_police"},
+    (Action.OPEN_ROUND, "phong_tho"): {"district_police"},
+    (Action.OPEN_ROUND, "lai_chau"): set(),  # above the district police; the observer writes nothing
+    (Action.OPEN_ROUND, "hoang_then"): set(),  # a round covers the communes below a district or province
+    (Action.WORK_ROUND, "hoang_then"): {"commune_police"},
+    (Action.WORK_ROUND, "trai_mua"): {"tanan_police"},
+    (Action.ASSIGN_OFFICERS, "ta_leng"): {"commune_police"},
+    (Action.ASSIGN_OFFICERS, "co_muong"): {"other_police"},
 }
 
 
@@ -207,7 +215,7 @@ def test_navigation_shows_the_access_log_only_to_its_readers(rf, people):
 # ---------------------------------------------------------------- roles only in the policy
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("areas", "subjects", "criteria", "dossiers", "reports", "config", "templates")
+APPS = ("areas", "subjects", "criteria", "dossiers", "reports", "quality", "config", "templates")
 # Where a role may be compared: the enum itself, the policy that gathers roles into sets, and the
 # route table the policy reads for dossier moves (roles there are data: who takes which move).
 ALLOWED = {"areas/models.py", "areas/permissions.py", "dossiers/route.py"}

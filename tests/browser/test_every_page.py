@@ -51,6 +51,11 @@ NOT_PAGES = {
     "dossiers:decision",
     "reports:download",
     "exchange:export_download",  # the zip of a bulk export
+    "quality:round_pdf",  # a PDF
+    "quality:round_close",  # POSTs: closing a round or a commune's part, a verification, an officer
+    "quality:part_close",
+    "quality:part_verify",
+    "quality:assign",
 }
 
 

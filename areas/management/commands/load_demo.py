@@ -5,7 +5,14 @@ from django.core.management.base import BaseCommand
 
 # Each app that ships demo data has a `demo` module with `load(units)`; they run in this order,
 # each idempotent, so the command can be run again at any time.
-DEMO_LOADERS = ["subjects.demo", "criteria.demo", "programmes.demo", "dossiers.demo", "reports.demo"]
+DEMO_LOADERS = [
+    "subjects.demo",
+    "criteria.demo",
+    "programmes.demo",
+    "dossiers.demo",
+    "reports.demo",
+    "quality.demo",
+]
 
 
 class Command(BaseCommand):
