@@ -139,8 +139,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_unit(request: HttpRequest) -> Area | None:
-    """The unit whose reports the list offers to prepare: ?don-vi= within reach, else the user's."""
-    wanted = request.GET.get("don-vi", "")
+    """The unit whose reports the list offers to prepare: don-vi (the form's, or ?don-vi=) within
+    reach, else the user's."""
+    wanted = request.POST.get("don-vi", "") or request.GET.get("don-vi", "")
     units = Area.objects.filter(level__in=REPORT_UNIT_LEVELS)
     if wanted.isdigit():
         return get_visible_or_404(units, request.user, pk=int(wanted))
@@ -259,7 +260,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, "Thao tác không hợp lệ.")
         except services.ReportRefused as exc:
             messages.error(request, exc.message)
-            text_form.add_error(None, exc.message)
     editable = report.is_editable and can(request.user, Action.EDIT_REPORT, report)
     if not editable:
         for field in text_form.fields.values():
