@@ -36,7 +36,7 @@ def _phong_tho(plan: Programme, unit: Area) -> int:
             {"kind": ReportKind.PHASE_SUMMARY, "phase": plan.phases.get(number=1), "as_of": D(2024, 12, 5)},
             D(2024, 12, 6),
         ),
-        ({"kind": ReportKind.SIX_MONTH, "year": 2025, "as_of": D(2025, 6, 14)}, D(2025, 6, 20)),
+        ({"kind": ReportKind.SIX_MONTH, "year": 2025, "as_of": D(2025, 6, 30)}, D(2025, 6, 30)),
     ]
     built = 0
     for spec, issued_on in wanted:

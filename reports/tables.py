@@ -199,7 +199,10 @@ def situation_table(
             {
                 "area_id": area.pk,
                 "name": area.name,
-                "parent": area.parent.name if area.parent and area.parent.level == Level.DISTRICT else "",
+                # The district a commune belongs to, when a province report lists communes of several.
+                "parent": area.parent.name
+                if unit.level == Level.PROVINCE and area.parent and area.parent.level == Level.DISTRICT
+                else "",
                 "state": own.state_label if own else "Chưa đăng ký",
                 "decision": own.decision_number if own and own.recognised else "",
                 "failing": failing.get(area.pk, []),

@@ -15,8 +15,8 @@ from programmes.models import ReportKind
 from reports import services as report_services
 from reports.models import ReportStatus
 from reports.tasks import build_report
-from tests.reports.conftest import OFFICER_TEXT
 from tests.factories import UserFactory
+from tests.reports.conftest import OFFICER_TEXT
 
 OTHER_PROVINCE = {
     "hai_phong": ["Lai Châu", "Phong Thổ", "1246/KH-UBND", "174/KH-UBND"],

@@ -101,3 +101,32 @@ def test_ascii_slug_drops_marks_and_d_stroke():
     assert output.ascii_slug("Phong Thổ") == "phong-tho"
     assert output.ascii_slug("Đào San") == "dao-san"
     assert output.ascii_slug("Mù Sang") == "mu-sang"
+
+
+def _page_texts(pdf: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    pages = _run("pdftotext", str(path), "-").split("\f")
+    return [" ".join(page.split()) for page in pages]
+
+
+def test_the_signature_block_never_stands_alone_on_a_page(tree, people, issue, tmp_path):
+    """Texts of growing length push the end of the report across a page boundary: in every
+    rendering the closing paragraph stays on the page of the signature block."""
+    report = issue(people.commune_police, kind=ReportKind.ANNUAL, unit=tree.hoang_then, year=2024)
+    from reports import services
+
+    texts = services.texts_of(report)
+    pushed = 0
+    for lines in range(0, 40, 2):
+        proposals = "\n".join(f"Đề xuất số {i + 1} về kinh phí, nhân lực." for i in range(lines))
+        pdf = output.render_pdf(report, report.figures, {**texts, "proposals": proposals})
+        pages = _page_texts(pdf, tmp_path)
+        (signed,) = [i for i, page in enumerate(pages) if "TM. ỦY BAN NHÂN DÂN" in page]
+        assert "Trên đây là báo cáo" in pages[signed], lines
+        assert pages[signed].index("Trên đây là báo cáo") < pages[signed].index("TM. ỦY BAN NHÂN DÂN")
+        if not pages[signed].split("Trên đây là báo cáo")[0].strip("0123456789 "):
+            pushed += 1  # the closing paragraph opened its page: it went over with the signature
+        if pushed:
+            break
+    assert pushed, "no length put the signature at a page end; the test did not exercise the rule"
