@@ -7,6 +7,7 @@ The texts are marked as demo data."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -31,7 +32,7 @@ def _phong_tho(plan: Programme, unit: Area) -> int:
     from .services import create_system_report
 
     officer = User.objects.get(username="cah_phongtho")
-    wanted = [
+    wanted: list[tuple[dict[str, Any], dt.date]] = [
         (
             {"kind": ReportKind.PHASE_SUMMARY, "phase": plan.phases.get(number=1), "as_of": D(2024, 12, 5)},
             D(2024, 12, 6),
@@ -56,7 +57,7 @@ def _tan_an(unit: Area) -> int:
         return 0
     report.status = ReportStatus.QUEUED
     report.save(update_fields=["status"])
-    build_report.apply(args=[report.pk])
+    build_report.apply(args=(report.pk,))
     return 1
 
 
@@ -67,7 +68,7 @@ def _write_and_issue(report, officer: User, issued_on: dt.date) -> None:
     if report.figures is None:
         report.status = ReportStatus.QUEUED
         report.save(update_fields=["status"])
-        build_report.apply(args=[report.pk])
+        build_report.apply(args=(report.pk,))
         report.refresh_from_db()
     written = services.texts_of(report)
     fallback = {
@@ -94,4 +95,4 @@ def _write_and_issue(report, officer: User, issued_on: dt.date) -> None:
         },
     )
     report = services.issue_report(user=officer, report=report, on=issued_on)
-    build_report.apply(args=[report.pk])
+    build_report.apply(args=(report.pk,))

@@ -19,9 +19,9 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args: Any, periods: list[ReportPeriod], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [("", "— Chọn kỳ báo cáo —")] + [
-            (p.key, p.choice_label) for p in periods
-        ]
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— Chọn kỳ báo cáo —")] + [(p.key, p.choice_label) for p in periods]
         self.fields["period"].error_messages["invalid_choice"] = (
             "Kỳ báo cáo đã chọn không có trong lịch báo cáo của đơn vị."
         )

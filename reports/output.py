@@ -409,8 +409,8 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
             [8, 14, 14, 14],
         )
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
+        for cells in ws.iter_rows():
+            for cell in cells:
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "DD/MM/YYYY"
     buffer = io.BytesIO()

@@ -389,9 +389,9 @@ def build_report(*, report_id: int) -> ReportRequest:
 
     with lease.heartbeat(report_id):
         started = time.perf_counter()
-        text = texts_of(report)
-        pdf = output.render_pdf(report, report.figures, text)
-        xlsx = output.render_xlsx(report, report.figures)
+        text, figures = texts_of(report), report.figures or {}
+        pdf = output.render_pdf(report, figures, text)
+        xlsx = output.render_xlsx(report, figures)
         rendered = time.perf_counter()
 
     with transaction.atomic():

@@ -63,12 +63,12 @@ COLUMNS = [
 ]
 NUMBER_KEYS = [c.key for c in COLUMNS]
 
-_PERSON_KINDS = {
-    StatusKind.ADDICT: "addicts",
-    StatusKind.USER: "users",
-    StatusKind.POST_REHAB: "post_rehab",
-    StatusKind.SUSPECTED: "suspected",
-    StatusKind.PSYCHOSIS: "psychosis",
+_PERSON_KINDS: dict[str, str] = {
+    StatusKind.ADDICT.value: "addicts",
+    StatusKind.USER.value: "users",
+    StatusKind.POST_REHAB.value: "post_rehab",
+    StatusKind.SUSPECTED.value: "suspected",
+    StatusKind.PSYCHOSIS.value: "psychosis",
 }
 # States that end the building of a unit without recognition, or never began it.
 _NOT_IN_PROGRESS = {State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED}
@@ -84,26 +84,28 @@ def _per_village(unit: Area, period: Period) -> dict[int, dict[str, float]]:
     start, end, path = period.start, period.end, unit.path
     figures: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     running = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=end))
-    for row in (
-        PersonStatus.objects.filter(running, person__village__path__startswith=path, kind__in=_PERSON_KINDS)
+    for status in (
+        PersonStatus.objects.filter(
+            running, person__village__path__startswith=path, kind__in=list(_PERSON_KINDS)
+        )
         .values("person__village_id", "kind")
         .annotate(n=Count("person", distinct=True))
     ):
-        figures[row["person__village_id"]][_PERSON_KINDS[row["kind"]]] += row["n"]
-    for row in (
+        figures[status["person__village_id"]][_PERSON_KINDS[status["kind"]]] += status["n"]
+    for treatment in (
         Treatment.objects.filter(running, person__village__path__startswith=path)
         .values("person__village_id")
         .annotate(n=Count("person", distinct=True))
     ):
-        figures[row["person__village_id"]]["in_treatment"] += row["n"]
-    for row in (
+        figures[treatment["person__village_id"]]["in_treatment"] += treatment["n"]
+    for test in (
         DrugTest.objects.filter(person__village__path__startswith=path, tested_on__range=(start, end))
         .values("person__village_id")
         .annotate(n=Count("pk"), positive=Count("pk", filter=Q(result=TestResult.POSITIVE)))
     ):
-        figures[row["person__village_id"]]["tests"] += row["n"]
-        figures[row["person__village_id"]]["tests_positive"] += row["positive"]
-    for row in (
+        figures[test["person__village_id"]]["tests"] += test["n"]
+        figures[test["person__village_id"]]["tests_positive"] += test["positive"]
+    for point in (
         DrugPoint.objects.filter(
             Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=end),
             village__path__startswith=path,
@@ -112,20 +114,20 @@ def _per_village(unit: Area, period: Period) -> dict[int, dict[str, float]]:
         .values("village_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["village_id"]]["points_active"] += row["n"]
-    for row in (
+        figures[point["village_id"]]["points_active"] += point["n"]
+    for case in (
         DrugCase.objects.filter(village__path__startswith=path, occurred_on__range=(start, end))
         .values("village_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["village_id"]]["cases"] += row["n"]
-    for row in (
+        figures[case["village_id"]]["cases"] += case["n"]
+    for crop in (
         CultivationIncident.objects.filter(village__path__startswith=path, found_on__range=(start, end))
         .values("village_id")
         .annotate(n=Count("pk"), m2=Sum("area_m2"))
     ):
-        figures[row["village_id"]]["cultivation_found"] += row["n"]
-        figures[row["village_id"]]["cultivation_m2"] += float(row["m2"] or 0)
+        figures[crop["village_id"]]["cultivation_found"] += crop["n"]
+        figures[crop["village_id"]]["cultivation_m2"] += float(crop["m2"] or 0)
     return figures
 
 

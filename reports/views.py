@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -142,12 +143,13 @@ def _report_unit(request: HttpRequest) -> Area | None:
     """The unit whose reports the list offers to prepare: don-vi (the form's, or ?don-vi=) within
     reach, else the user's."""
     wanted = request.POST.get("don-vi", "") or request.GET.get("don-vi", "")
+    user: Any = request.user
     units = Area.objects.filter(level__in=REPORT_UNIT_LEVELS)
     if wanted.isdigit():
-        return get_visible_or_404(units, request.user, pk=int(wanted))
-    if request.user.area_id:
-        return units.visible_to(request.user).filter(pk=request.user.area_id).first()
-    return units.visible_to(request.user).filter(level=Level.PROVINCE).order_by("name").first()
+        return get_visible_or_404(units, user, pk=int(wanted))
+    if user.area_id:
+        return units.visible_to(user).filter(pk=user.area_id).first()
+    return units.visible_to(user).filter(level=Level.PROVINCE).order_by("name").first()
 
 
 @login_required
@@ -181,9 +183,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 messages.info(request, "Báo cáo của kỳ này đã có; không tạo báo cáo trùng.")
             return redirect(report)
     units = (
-        Area.objects.visible_to(request.user)
+        Area.objects.open_on(timezone.localdate())
         .filter(level__in=REPORT_UNIT_LEVELS)
-        .open_on(timezone.localdate())
+        .visible_to(request.user)
         .order_by("path")
         .only("id", "name", "level")
     )

@@ -139,10 +139,11 @@ class Command(BaseCommand):
         report.refresh_from_db()
         if report.status != ReportStatus.DONE:
             raise CommandError(f"Báo cáo của {unit} không hoàn thành: {report.error}")
-        rows = len(report.figures["criteria"]["rows"])
+        figures = report.figures or {}
+        rows = len(figures["criteria"]["rows"])
         self.stdout.write(
             f"{report.get_kind_display()} — {unit}: {elapsed:.1f} s (số liệu {report.gather_seconds:.1f} s, "
             f"dựng tệp {report.render_seconds:.1f} s), phụ lục {rows} đơn vị, "
-            f"{len(report.figures['units']['rows'])} dòng bảng theo đơn vị, PDF {report.pdf.size // 1024} KB"
+            f"{len(figures['units']['rows'])} dòng bảng theo đơn vị, PDF {report.pdf.size // 1024} KB"
         )
         return elapsed, report.gather_seconds
