@@ -34,7 +34,7 @@ def report_tasks(user: Any) -> list[Task]:
             failed = report.status == ReportStatus.FAILED
             tasks.append(
                 Task(
-                    title=f"{report.get_kind_display()}: {report.period_title}",
+                    title=report.title,
                     detail="Tổng hợp báo cáo bị lỗi, cần lập lại."
                     if failed
                     else "Dự thảo: hoàn thiện nội dung rồi ban hành."

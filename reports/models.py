@@ -179,6 +179,13 @@ class ReportRequest(models.Model):
     def period_title(self) -> str:
         return self.period_name or self.period_text
 
+    @property
+    def title(self) -> str:
+        """ "Báo cáo năm 2026", "Báo cáo 06 tháng đầu năm 2026", "Báo cáo sơ kết giai đoạn 01 (…)"."""
+        if self.period_name:
+            return f"Báo cáo {self.period_name}"
+        return f"{self.get_kind_display()} {self.period_text}"
+
 
 class ReportText(models.Model):
     """The narrative of a report the officer writes over the app's pre-filled draft: one text per
