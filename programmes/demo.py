@@ -294,6 +294,8 @@ def load(units: dict[str, Area]) -> str:
         windows=[
             (ReportKind.SIX_MONTH, True, 12, 15, 6, 14, 6, 20),
             (ReportKind.ANNUAL, True, 12, 15, 12, 14, 12, 20),
+            # Seed 001's Action Month calendar (1–30/6; communes report by 02/7, the city by 08/7).
+            (ReportKind.ACTION_MONTH, False, 6, 1, 6, 30, 7, 8, 7, 2),
         ],
         phases=TAN_AN_PHASES,
     )
@@ -408,8 +410,10 @@ def _programme(
             RouteStep.objects.create(
                 programme=programme, unit_level=level, function=function, body=body, deadline_days=days
             )
-    for kind, previous, o_month, o_day, c_month, c_day, d_month, d_day in windows:
+    for kind, previous, o_month, o_day, c_month, c_day, d_month, d_day, *commune_due in windows:
         ReportingWindow.objects.create(
+            commune_due_month=commune_due[0] if commune_due else None,
+            commune_due_day=commune_due[1] if commune_due else None,
             programme=programme,
             kind=kind,
             opens_previous_year=previous,

@@ -425,6 +425,20 @@ class ReportingWindow(models.Model):
     due_day = models.PositiveSmallIntegerField(
         "hạn gửi: ngày", validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
+    commune_due_month = models.PositiveSmallIntegerField(
+        "hạn gửi của cấp xã: tháng",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Khi cấp xã gửi sớm hơn để cấp trên tổng hợp (ví dụ Tháng hành động: xã trước 02/7, "
+        "thành phố trước 08/7). Bỏ trống: cùng hạn với đơn vị ban hành kế hoạch.",
+    )
+    commune_due_day = models.PositiveSmallIntegerField(
+        "hạn gửi của cấp xã: ngày",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
 
     class Meta:
         verbose_name = "lịch báo cáo"
@@ -439,30 +453,40 @@ class ReportingWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: số liệu {self.opens_day:02d}/{self.opens_month:02d} – {self.closes_day:02d}/{self.closes_month:02d}, hạn {self.due_day:02d}/{self.due_month:02d}"
+        text = f"{self.get_kind_display()}: số liệu {self.opens_day:02d}/{self.opens_month:02d} – {self.closes_day:02d}/{self.closes_month:02d}, hạn {self.due_day:02d}/{self.due_month:02d}"
+        if self.commune_due_month and self.commune_due_day:
+            text += f" (cấp xã: {self.commune_due_day:02d}/{self.commune_due_month:02d})"
+        return text
 
     def clean(self) -> None:
         for month, day, field in (
             (self.opens_month, self.opens_day, "opens_day"),
             (self.closes_month, self.closes_day, "closes_day"),
             (self.due_month, self.due_day, "due_day"),
+            (self.commune_due_month, self.commune_due_day, "commune_due_day"),
         ):
             if month and day:
                 try:
                     dt.date(2024, month, day)  # a leap year admits 29/02
                 except ValueError as exc:
                     raise ValidationError({field: f"Ngày {day:02d}/{month:02d} không có thật."}) from exc
+        if (self.commune_due_month is None) != (self.commune_due_day is None):
+            raise ValidationError(
+                {"commune_due_day": "Hạn gửi của cấp xã cần cả ngày và tháng (hoặc bỏ trống cả hai)."}
+            )
 
-    def window(self, year: int) -> tuple[dt.date, dt.date, dt.date]:
-        """(first day of figures, last day of figures, due date) of the report of `year`."""
+    def window(self, year: int, level: str | None = None) -> tuple[dt.date, dt.date, dt.date]:
+        """(first day of figures, last day of figures, due date) of the report of `year`; for a
+        commune (`level`) the commune's own due date where the calendar sets one."""
         opens_year = year - 1 if self.opens_previous_year else year
-        due_year = (
-            year if (self.due_month, self.due_day) >= (self.closes_month, self.closes_day) else year + 1
-        )
+        month, day = self.due_month, self.due_day
+        if level == Level.COMMUNE and self.commune_due_month and self.commune_due_day:
+            month, day = self.commune_due_month, self.commune_due_day
+        due_year = year if (month, day) >= (self.closes_month, self.closes_day) else year + 1
         return (
             _day(opens_year, self.opens_month, self.opens_day),
             _day(year, self.closes_month, self.closes_day),
-            _day(due_year, self.due_month, self.due_day),
+            _day(due_year, month, day),
         )
 
 

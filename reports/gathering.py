@@ -14,9 +14,9 @@ from areas.models import Area, Level
 from programmes.models import ReportKind, TargetLevel
 from programmes.selectors import governing_programme
 
-from . import formatting, selectors
+from . import formatting, selectors, tables
 from .models import ReportRequest
-from .periods import Period, report_subject
+from .periods import Period, comparison_for, report_subject
 
 
 def _date(day: dt.date | None) -> str | None:
@@ -37,6 +37,7 @@ def criteria_table(unit: Area, as_of: dt.date) -> tuple[dict[str, Any], dict[int
     )
     cards = score_areas(areas=areas, as_of=as_of)
     numbers = sorted({r.number for card in cards.values() for r in card.results})
+    names = {r.number: r.label for card in cards.values() for r in card.results}
     rows = []
     for area in areas:
         card = cards.get(area.pk)
@@ -54,13 +55,16 @@ def criteria_table(unit: Area, as_of: dt.date) -> tuple[dict[str, Any], dict[int
                 "passed": bool(card and card.passed),
             }
         )
-    return {"numbers": numbers, "rows": rows}, cards
+    labels = {str(n): names[n] for n in numbers}
+    return {"numbers": numbers, "labels": labels, "rows": rows}, cards
 
 
 def gather(report: ReportRequest) -> dict[str, Any]:
     unit, as_of = report.unit, report.as_of
     period = Period(report.period_start, report.period_end)
-    situation_rows, before = selectors.situation_with_change(unit, period)
+    covered, comparison = comparison_for(report.kind, period, as_of)
+    before = comparison.period
+    situation_rows = selectors.situation_with_change(unit, covered, before)
     dossiers = selectors.dossiers_as_of(unit, as_of)
     dossiers_before = selectors.dossiers_as_of(unit, min(before.end, as_of))
     recognised = [d for d in dossiers if d.recognised]
@@ -84,11 +88,20 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             "text": formatting.fraction_text(now, totals[level], level, as_of),
         }
 
+    # The report cites the programme that governed the unit over the period (a summary: its own).
+    programme = report.phase.programme if report.phase is not None else governing_programme(unit, period.end)
     plans = selectors.plans_progress(unit, selectors.plans_for(unit), as_of, dossiers)
-    if report.phase_id and not any(plan.pk == report.phase.programme_id for plan, _ in plans):
-        plans += selectors.plans_progress(
-            report.phase.programme.issuing_unit, [report.phase.programme], as_of
-        )
+    if programme is not None and not any(plan.pk == programme.pk for plan, _ in plans):
+        plans += selectors.plans_progress(programme.issuing_unit, [programme], as_of)
+    # The phase whose named units the per-unit table counts: the report's, else the one running.
+    current = [
+        item
+        for _plan, items in plans
+        for item in items
+        if (item.phase.pk == report.phase_id)
+        or (report.phase_id is None and item.phase.starts_on <= as_of <= item.phase.ends_on)
+    ]
+    target_ids = {n.area_id for item in current for n in item.named}
     phases = [
         {
             "plan": plan.number,
@@ -109,6 +122,7 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             "is_report_phase": item.phase.pk == report.phase_id,
             "named": [
                 {
+                    "area_id": n.area_id,
                     "name": n.name,
                     "state": n.state_label,
                     "recognised": n.recognised,
@@ -121,6 +135,8 @@ def gather(report: ReportRequest) -> dict[str, Any]:
         for item in items
     ]
     risky = selectors.at_risk(recognised, as_of, cards)
+    failing = {area_id: [r.label for r in card.results if not r.is_met] for area_id, card in cards.items()}
+    unit_table = tables.situation_table(unit, covered, as_of, dossiers, target_ids, failing)
     late = selectors.overdue([d for d in dossiers if not d.recognised], as_of)
     years = []
     if unit.level == Level.PROVINCE:
@@ -136,8 +152,6 @@ def gather(report: ReportRequest) -> dict[str, Any]:
             }
             for y in selectors.province_years(unit, as_of)
         ]
-    # The report cites the programme that governed the unit over the period (a summary: its own).
-    programme = report.phase.programme if report.phase is not None else governing_programme(unit, period.end)
     return {
         "programme": {
             "name": f"{programme} của {programme.issuing_body}" if programme else "",
@@ -145,10 +159,13 @@ def gather(report: ReportRequest) -> dict[str, Any]:
         },
         "kind": report.kind,
         "kind_label": ReportKind(report.kind).label,
-        "subject": report_subject(report.kind, period, report.phase),
+        "subject": report_subject(report.kind, period, report.phase, report.period_name),
+        "period_name": report.period_name,
         "unit": {"id": unit.pk, "name": unit.name, "level": unit.level, "kind": unit.kind},
         "period": {"start": _date(period.start), "end": _date(period.end)},
+        "covered": {"start": _date(covered.start), "end": _date(covered.end)},
         "previous_period": {"start": _date(before.start), "end": _date(before.end)},
+        "comparison_text": comparison.text,
         "as_of": _date(as_of),
         "situation": [
             {"key": r.key, "label": r.label, "current": r.current, "previous": r.previous, "change": r.change}
@@ -183,4 +200,5 @@ def gather(report: ReportRequest) -> dict[str, Any]:
         ],
         "years": years,
         "criteria": table,
+        "units": unit_table,
     }

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from areas.models import Level, Role, User
+from areas.models import Body, BodyKind, Level, Role, User
 from criteria.scoring import Status
 from dossiers import documents
 from programmes.models import TargetLevel
 from subjects.excel.cells import guard_row
 
+from . import sections, tables
 from .formatting import vn_number
 from .models import ReportRequest
 
@@ -39,24 +42,50 @@ def _num(value: float | int) -> str:
     return vn_number(value, 0 if float(value).is_integer() else 1)
 
 
+def committee_short(name: str) -> str:
+    """ "Ủy ban nhân dân huyện Phong Thổ" → "UBND huyện Phong Thổ" (how a report names its body)."""
+    return name.replace("Ủy ban nhân dân", "UBND", 1)
+
+
 def _signer(report: ReportRequest) -> tuple[str, str, str]:
-    """(on behalf of, title, name) of the People's Committee chair who signs for the unit."""
-    role = Role.COMMUNE_CHAIR if report.unit.level == Level.COMMUNE else Role.DECIDING_CHAIR
-    chair = User.objects.filter(role=role, area=report.unit, is_active=True).order_by("pk").first()
-    return "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", chair.display_name if chair else ""
+    """(on behalf of, title, name) of the head of the body that issues the report."""
+    body = report.issuing_body
+    if body is None:
+        return "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", ""
+    chair = (
+        User.objects.filter(body=body, role__in=[Role.COMMUNE_CHAIR, Role.DECIDING_CHAIR], is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    return "TM. ỦY BAN NHÂN DÂN", body.head_title.upper(), chair.display_name if chair else ""
 
 
 def _recipients(report: ReportRequest) -> list[str]:
-    unit = report.unit
+    """The bodies the report goes to — only bodies recorded in the catalogue (areas.Body): the
+    superior People's Committee through its police (the standing body), that police, the unit's
+    own police; then the archive."""
+    unit, day = report.unit, report.issued_on or report.as_of
+    bodies = [
+        b
+        for b in Body.objects.filter(area_id__in=[unit.pk, unit.parent_id or unit.pk]).select_related("area")
+        if b.is_open_on(day)
+    ]
+
+    def find(area_id: int | None, kind: str) -> Body | None:
+        return next((b for b in bodies if b.area_id == area_id and b.kind == kind), None)
+
     lines = []
     if unit.parent_id:
-        parent = unit.parent
-        lines.append(f"UBND {parent.kind} {documents.short_name(parent)} (qua Công an {parent.kind})")
-        lines.append(f"Công an {parent.kind} {documents.short_name(parent)}")
-    else:
-        lines.append("Bộ Công an (qua Cục Cảnh sát điều tra tội phạm về ma túy)")
-    lines.append(f"Ban Chỉ đạo phòng, chống ma túy {unit.kind} {documents.short_name(unit)}")
-    lines.append("Lưu: VT, CA")
+        committee, police = find(unit.parent_id, BodyKind.COMMITTEE), find(unit.parent_id, BodyKind.POLICE)
+        if committee is not None:
+            via = f" (qua {police.name})" if police is not None else ""
+            lines.append(f"{committee_short(committee.name)}{via}")
+        if police is not None:
+            lines.append(police.name)
+    own_police = find(unit.pk, BodyKind.POLICE)
+    if own_police is not None:
+        lines.append(own_police.name)
+    lines.append("Lưu: VT")
     return lines
 
 
@@ -64,12 +93,15 @@ def _status_cell(value: str | None) -> str:
     return Status(value).short_label if value else ""
 
 
-def _criteria_row(row: dict[str, Any]) -> dict[str, Any]:
-    """One unit of the appendix: its result and the numbers of the criteria it does not meet.
-    Four cells a row keep a 1,000-unit appendix within the time a report may take to render; the
-    .xlsx has one column per criterion."""
-    failing = ", ".join(n for n, status in row["statuses"].items() if status == Status.NOT_MET)
-    evidence = ", ".join(n for n, status in row["statuses"].items() if status == Status.NEEDS_EVIDENCE)
+def _criteria_row(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """One unit of the criteria appendix: its result and the criteria it does not meet, by their
+    short names. Four cells a row keep a 1,000-unit appendix within the time a report may take to
+    render; the .xlsx has one column per criterion."""
+
+    def names(status: str) -> str:
+        return "; ".join(labels.get(n, f"TC {n}") for n, s in row["statuses"].items() if s == status)
+
+    failing, evidence = names(Status.NOT_MET), names(Status.NEEDS_EVIDENCE)
     if evidence:
         failing = f"{failing}; cần minh chứng: {evidence}" if failing else f"cần minh chứng: {evidence}"
     if not row["total"]:
@@ -85,9 +117,65 @@ def _criteria_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def pdf_context(report: ReportRequest, figures: dict[str, Any]) -> dict[str, Any]:
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _parts(report: ReportRequest, texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The report's parts in its kind's order, each with its numbered sections and paragraphs."""
+    titles = sections.part_titles(report.kind)
+    parts: list[dict[str, Any]] = []
+    for section in sections.sections_for(report.kind):
+        if not parts or parts[-1]["number"] != section.part:
+            parts.append({"number": section.part, "title": titles[section.part], "sections": []})
+        paragraphs = _paragraphs(texts.get(section.key, ""))
+        if section.part == "II" and not paragraphs and section.key != "task_building":
+            continue  # a task the unit wrote nothing on is left out rather than printed empty
+        if section.part == "V" and not paragraphs:
+            paragraphs = ["Không có."]
+        parts[-1]["sections"].append({"key": section.key, "title": section.title, "paragraphs": paragraphs})
+    for part in parts:
+        numbered = part["number"] in ("II", "III") or len(part["sections"]) > 1
+        for index, item in enumerate(part["sections"], start=1):
+            item["heading"] = f"{index}. {item['title']}" if numbered and item["key"] != "situation" else ""
+    return parts
+
+
+def unit_table_context(figures: dict[str, Any]) -> dict[str, Any]:
+    table = figures["units"]
+    groups: list[tuple[str, int]] = []
+    for column in tables.COLUMNS:
+        if groups and groups[-1][0] == column.group:
+            groups[-1] = (column.group, groups[-1][1] + 1)
+        else:
+            groups.append((column.group, 1))
+    return {
+        "groups": groups,
+        "columns": tables.COLUMNS,
+        "level_word": "Thôn, bản" if table["level"] == Level.VILLAGE else "Xã, phường, thị trấn",
+        "rows": [
+            {
+                "name": row["name"],
+                "parent": row["parent"],
+                "values": [_num(row[c.key]) for c in tables.COLUMNS],
+                "failing": row["failing"],
+            }
+            for row in table["rows"]
+        ],
+        "total": [_num(table["total"][c.key]) for c in tables.COLUMNS],
+        "with_parent": any(row["parent"] for row in table["rows"]),
+    }
+
+
+def pdf_context(report: ReportRequest, figures: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
     unit = report.unit
-    parent_body, issuing_body = documents.committee_header(unit)
+    body = report.issuing_body
+    if body is not None:
+        parent_body, issuing_body = body.header_lines()
+        body_name = committee_short(body.name)
+    else:
+        parent_body, issuing_body = documents.committee_header(unit)
+        body_name = f"UBND {unit.kind} {documents.short_name(unit)}"
     signature_for, signature_title, signer = _signer(report)
     situation = [
         {
@@ -99,51 +187,51 @@ def pdf_context(report: ReportRequest, figures: dict[str, Any]) -> dict[str, Any
         }
         for row in figures["situation"]
     ]
-    criteria_rows = [_criteria_row(row) for row in figures["criteria"]["rows"]]
-    progress = figures["progress"]
+    labels = figures["criteria"].get("labels", {})
+    criteria_rows = [_criteria_row(row, labels) for row in figures["criteria"]["rows"]]
+    replaces = report.replaces
+    issued_on = report.issued_on or report.as_of
     return {
         "report": report,
         "f": figures,
         "parent_body": parent_body,
         "issuing_body": issuing_body,
-        "number": "\u00a0" * 6 + "/BC-UBND",
-        "place_date": documents.place_and_date(documents.short_name(unit), report.as_of),
+        "body_name": body_name,
+        "number": report.reference or "\u00a0" * 6 + "/BC-UBND",
+        "place_date": documents.place_and_date(documents.short_name(unit), issued_on),
         "title_kind": "BÁO CÁO",
         "title_subject": figures["subject"],
         "recipients": _recipients(report),
         "signature_for": signature_for,
         "signature_title": signature_title,
         "signer_name": signer,
+        "replaces": replaces,
+        "replaces_body": committee_short(replaces.issuing_body.name)
+        if replaces and replaces.issuing_body
+        else "",
         "period_start": _day(figures["period"]["start"]),
         "period_end": _day(figures["period"]["end"]),
-        "previous_start": _day(figures["previous_period"]["start"]),
-        "previous_end": _day(figures["previous_period"]["end"]),
+        "covered_start": _day(figures["covered"]["start"]),
+        "covered_end": _day(figures["covered"]["end"]),
+        "period_open": figures["covered"]["end"] != figures["period"]["end"],
+        "comparison_text": figures["comparison_text"],
         "as_of": _day(figures["as_of"]),
         "situation": situation,
-        "villages": progress[TargetLevel.VILLAGE],
-        "communes": progress[TargetLevel.COMMUNE],
-        "village_change": _signed(
-            progress[TargetLevel.VILLAGE]["recognised"] - progress[TargetLevel.VILLAGE]["recognised_before"]
-        ),
-        "commune_change": _signed(
-            progress[TargetLevel.COMMUNE]["recognised"] - progress[TargetLevel.COMMUNE]["recognised_before"]
-        ),
-        "states": [s for s in figures["states"] if s["count"]],
+        "parts": _parts(report, texts),
         "phases": figures["phases"],
         "recognised": [{**r, "decided_on": _day(r["decided_on"])} for r in figures["recognised"]],
-        "at_risk": figures["at_risk"],
-        "overdue": [{**r, "deadline": _day(r["deadline"])} for r in figures["overdue"]],
         "years": figures["years"],
         "criteria_rows": criteria_rows,
         "criteria_sets": sorted(
             {row["criteria_set"] for row in figures["criteria"]["rows"] if row["criteria_set"]}
         ),
+        "units": unit_table_context(figures),
         "unit_short": documents.short_name(unit),
     }
 
 
-def render_pdf(report: ReportRequest, figures: dict[str, Any]) -> bytes:
-    return documents.render_pdf("reports/report_pdf.html", pdf_context(report, figures))
+def render_pdf(report: ReportRequest, figures: dict[str, Any], texts: dict[str, str]) -> bytes:
+    return documents.render_pdf("reports/report_pdf.html", pdf_context(report, figures, texts))
 
 
 # ---------------------------------------------------------------- xlsx
@@ -174,13 +262,17 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
     info.title = "Thông tin"
     for label, value in [
         ("Báo cáo", figures["kind_label"]),
+        ("Số, ký hiệu", report.reference or "(dự thảo, chưa ban hành)"),
+        ("Ngày ban hành", report.issued_on),
         ("Nội dung", figures["subject"]),
         ("Đơn vị", figures["unit"]["name"]),
+        ("Kỳ báo cáo", figures.get("period_name") or ""),
         ("Kỳ báo cáo từ ngày", _day(figures["period"]["start"])),
         ("Kỳ báo cáo đến ngày", _day(figures["period"]["end"])),
-        ("Kỳ trước từ ngày", _day(figures["previous_period"]["start"])),
-        ("Kỳ trước đến ngày", _day(figures["previous_period"]["end"])),
-        ("Số liệu tính đến ngày", _day(figures["as_of"])),
+        ("Số liệu tính đến ngày", _day(figures["covered"]["end"])),
+        ("So sánh với", figures["comparison_text"]),
+        ("Kỳ so sánh từ ngày", _day(figures["previous_period"]["start"])),
+        ("Kỳ so sánh đến ngày", _day(figures["previous_period"]["end"])),
     ]:
         info.append([label, value])
         guard_row(info[info.max_row])
@@ -189,13 +281,17 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
     info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 90
 
-    _sheet(
+    sheet = _sheet(
         workbook,
         "Tình hình",
-        ["Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng (+), giảm (-)"],
-        [[r["label"], r["current"], r["previous"], r["change"]] for r in figures["situation"]],
-        [60, 14, 14, 18],
+        ["Chỉ tiêu", "Kỳ này", "Cùng kỳ so sánh", "Tăng (+), giảm (-)"],
+        [[r["label"], r["current"], r["previous"], None] for r in figures["situation"]],
+        [60, 14, 16, 18],
     )
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=4, value=f"=B{row}-C{row}")
+
+    _unit_sheet(workbook, figures)
 
     progress = figures["progress"]
     rows = []
@@ -284,7 +380,7 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
             "Đơn vị",
             "Cấp",
             "Xã",
-            *[f"Tiêu chí {n}" for n in numbers],
+            *[f"{n}. {figures['criteria'].get('labels', {}).get(str(n), f'TC {n}')}" for n in numbers],
             "Số tiêu chí đạt",
             "Số tiêu chí",
             "Đạt tất cả",
@@ -312,6 +408,83 @@ def render_xlsx(report: ReportRequest, figures: dict[str, Any]) -> bytes:
             [[y["year"], y["total"], y["required"], y["achieved"]] for y in figures["years"]],
             [8, 14, 14, 14],
         )
+    for ws in workbook.worksheets:
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD/MM/YYYY"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _unit_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
+    """The per-unit situation table: two header rows (groups, columns) frozen, one row per unit,
+    numbers as numbers, and a total row of SUM formulas."""
+    table = figures["units"]
+    word = "Thôn, bản" if table["level"] == Level.VILLAGE else "Xã, phường, thị trấn"
+    sheet = workbook.create_sheet("Tình hình theo đơn vị")
+    fixed = ["STT", word, "Thuộc"]
+    first = len(fixed) + 1
+    sheet.append([*fixed, *[c.group for c in tables.COLUMNS], "Trạng thái hồ sơ", "Tiêu chí chưa đạt"])
+    sheet.append([*fixed, *[c.label for c in tables.COLUMNS], "Trạng thái hồ sơ", "Tiêu chí chưa đạt"])
+    last_col = len(fixed) + len(tables.COLUMNS) + 2
+    # Merge the group cells over their columns, and each fixed heading over both rows.
+    for col in [*range(1, first), last_col - 1, last_col]:
+        sheet.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    col = first
+    while col < first + len(tables.COLUMNS):
+        group = tables.COLUMNS[col - first].group
+        span = 1
+        while col + span < first + len(tables.COLUMNS) and tables.COLUMNS[col + span - first].group == group:
+            span += 1
+        if span > 1:
+            sheet.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + span - 1)
+        col += span
+    for row in sheet.iter_rows(min_row=1, max_row=2):
+        for cell in row:
+            cell.font = BOLD
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for index, row in enumerate(table["rows"], start=1):
+        sheet.append(
+            [
+                index,
+                row["name"],
+                row["parent"],
+                *[row[c.key] for c in tables.COLUMNS],
+                row["state"] + (f" ({row['decision']})" if row["decision"] else ""),
+                "; ".join(row["failing"]),
+            ]
+        )
+        guard_row(sheet[sheet.max_row])
+    first_data, last_data = 3, sheet.max_row
+    total_row = last_data + 1
+    sheet.cell(row=total_row, column=2, value="Tổng cộng").font = BOLD
+    for offset, column in enumerate(tables.COLUMNS):
+        letter = get_column_letter(first + offset)
+        cell = sheet.cell(row=total_row, column=first + offset)
+        cell.value = f"=SUM({letter}{first_data}:{letter}{last_data})" if last_data >= first_data else 0
+        cell.font = BOLD
+        if column.decimals:
+            for r in range(first_data, total_row + 1):
+                sheet.cell(row=r, column=first + offset).number_format = "#,##0.0"
+    sheet.freeze_panes = sheet.cell(row=3, column=3)
+    widths = [6, 26, 18, *[11] * len(tables.COLUMNS), 26, 40]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.row_dimensions[2].height = 45
+
+
+def ascii_slug(text: str) -> str:
+    """ "Phong Thổ" → "phong-tho" (Vietnamese letters without their marks; đ → d)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def file_name(report: ReportRequest, extension: str) -> str:
+    """ "BC-12-phong-tho-6-thang-2026.pdf": the number, the unit and the period, nothing else."""
+    number = f"{report.number:02d}" if report.number is not None else "du-thao"
+    unit = ascii_slug(documents.short_name(report.unit))
+    period = report.period_slug or f"{report.period_end:%Y}"
+    return f"BC-{number}-{unit}-{period}.{extension}"

@@ -42,7 +42,7 @@ from subjects.models import (
 )
 
 from .formatting import fraction_text, percent
-from .periods import Period, previous_period
+from .periods import Period
 
 # ---------------------------------------------------------------- numbers as Vietnamese text
 
@@ -388,7 +388,7 @@ def at_risk(
         card = scorecards.get(row.area_id)
         if card is None or not card.results or card.passed:
             continue
-        broken = [f"Tiêu chí {r.number}: {r.figures or r.status_label}" for r in card.results if not r.is_met]
+        broken = [f"{r.label}: {r.figures or r.status_label}" for r in card.results if not r.is_met]
         result.append(AtRisk(row.area_id, row.area_name, row.decision_number, broken))
     return result
 
@@ -491,11 +491,10 @@ class SituationRow:
         return self.current - self.previous
 
 
-def situation_with_change(unit: Area, period: Period) -> tuple[list[SituationRow], Period]:
-    """The situation of `period` beside the period before it."""
-    before = previous_period(period)
+def situation_with_change(unit: Area, period: Period, before: Period) -> list[SituationRow]:
+    """The situation of `period` beside that of the period it is compared with (`before`)."""
     now, then = situation(unit, period), situation(unit, before)
-    return [SituationRow(key, label, now[key], then[key]) for key, label in SITUATION_LABELS], before
+    return [SituationRow(key, label, now[key], then[key]) for key, label in SITUATION_LABELS]
 
 
 # ---------------------------------------------------------------- the dashboard

@@ -25,9 +25,9 @@ from areas.widgets import DateField
 from programmes.models import Programme
 from quality.selectors import commune_scores as quality_ranking
 
-from . import charts, selectors, services
-from .forms import NarrativeForm, ReportRequestForm
-from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus
+from . import charts, output, periods, reminders, sections, selectors, services
+from .forms import CorrectionForm, ReportRequestForm, ReportTextForm
+from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus, ReportText
 
 # The worst communes by data quality the dashboard lists (the whole ranking is a page of its own).
 QUALITY_ROWS = 10
@@ -144,6 +144,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/plan_detail.html", context)
 
 
+def _report_unit(request: HttpRequest) -> Area | None:
+    """The unit whose reports the list offers to prepare: don-vi (the form's, or ?don-vi=) within
+    reach, else the user's."""
+    wanted = request.POST.get("don-vi", "") or request.GET.get("don-vi", "")
+    user: Any = request.user
+    units = Area.objects.filter(level__in=REPORT_UNIT_LEVELS)
+    if wanted.isdigit():
+        return get_visible_or_404(units, user, pk=int(wanted))
+    if user.area_id:
+        return units.visible_to(user).filter(pk=user.area_id).first()
+    return units.visible_to(user).filter(level=Level.PROVINCE).order_by("name").first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -154,83 +167,175 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         require(request.user, Action.REQUEST_REPORT)
-    form = ReportRequestForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    unit = _report_unit(request)
+    may = unit is not None and can(request.user, Action.REQUEST_REPORT, unit)
+    offered = periods.offered(unit, timezone.localdate()) if may and unit is not None else []
+    initial = {"period": request.GET.get("ky", "")}
+    form = ReportRequestForm(request.POST or None, periods=offered, initial=initial)
+    if request.method == "POST" and may and unit is not None and form.is_valid():
         try:
             report, queued = services.request_report(
                 user=request.user,
-                kind=data["kind"],
-                unit=data["unit"],
-                year=data.get("year"),
-                phase=data.get("phase"),
-                as_of=data.get("as_of"),
-                difficulties=data["difficulties"],
-                proposals=data["proposals"],
+                unit=unit,
+                period=services.period_from_key(unit, form.cleaned_data["period"]),
             )
         except services.ReportRefused as exc:
             form.add_error(None, exc.message)
         else:
             if queued:
-                messages.success(request, "Đã gửi yêu cầu; báo cáo đang được tổng hợp.")
+                messages.success(request, "Đã gửi yêu cầu; số liệu đang được tổng hợp để lập dự thảo.")
             else:
-                messages.info(request, "Báo cáo này đã có; không tạo báo cáo trùng.")
+                messages.info(request, "Báo cáo của kỳ này đã có; không tạo báo cáo trùng.")
             return redirect(report)
+    units = (
+        Area.objects.open_on(timezone.localdate())
+        .filter(level__in=REPORT_UNIT_LEVELS)
+        .visible_to(request.user)
+        .order_by("path")
+        .only("id", "name", "level")
+    )
     context = {
         "reports": reports,
-        "form": form if can(request.user, Action.REQUEST_REPORT) else None,
+        "form": form if may else None,
+        "unit": unit,
+        "units": units if can(request.user, Action.REQUEST_REPORT) else [],
         "crumbs": [_root_crumb()],
         "trail": "Danh sách báo cáo",
     }
     return render(request, "reports/report_list.html", context)
 
 
+def _report(request: HttpRequest, pk: int) -> ReportRequest:
+    return get_visible_or_404(
+        ReportRequest.objects.select_related(
+            "unit", "requested_by", "phase__programme", "issuing_body", "issued_by", "replaces", "replaced_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_visible_or_404(
-        ReportRequest.objects.select_related("unit", "requested_by", "phase__programme"), request.user, pk=pk
+    """A report: while a draft, the editor of its narrative (save, gather again, issue); once
+    issued, its files and the way to a correcting version."""
+    report = _report(request, pk)
+    texts = services.texts_of(report)
+    text_form = ReportTextForm(
+        request.POST if request.POST.get("action") in ("save", "issue") else None,
+        kind=report.kind,
+        initial=texts,
     )
-    initial: dict[str, Any] = {
-        "difficulties": report.difficulties,
-        "proposals": report.proposals,
-        "as_of": report.as_of,
-    }
-    form = NarrativeForm(request.POST or None, initial=initial)
+    correction_form = CorrectionForm(request.POST if request.POST.get("action") == "correct" else None)
     if request.method == "POST":
-        require(request.user, Action.REQUEST_REPORT, report.unit)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                _report, queued = services.request_report(
-                    user=request.user,
-                    kind=report.kind,
-                    unit=report.unit,
-                    year=report.period_end.year,
-                    phase=report.phase,
-                    as_of=data["as_of"],
-                    difficulties=data["difficulties"],
-                    proposals=data["proposals"],
-                )
-            except services.ReportRefused as exc:
-                form.add_error(None, exc.message)
-                messages.error(request, exc.message)
-            else:
-                if queued:
-                    messages.success(request, "Đã gửi yêu cầu; báo cáo đang được tổng hợp.")
-                else:
-                    messages.info(request, "Báo cáo đang được tổng hợp hoặc không có thay đổi.")
+        action = request.POST.get("action")
+        try:
+            if action in ("save", "issue"):
+                require(request.user, Action.EDIT_REPORT, report)
+                if text_form.is_valid():
+                    services.save_text(user=request.user, report=report, texts=text_form.cleaned_data)
+                    if action == "issue":
+                        issued = services.issue_report(user=request.user, report=report)
+                        messages.success(
+                            request,
+                            f"Đã ban hành Báo cáo số {issued.reference}; tệp PDF, Excel đang được tạo.",
+                        )
+                    else:
+                        messages.success(request, "Đã lưu nội dung dự thảo.")
+                    return redirect(report)
+            elif action == "refresh":
+                require(request.user, Action.EDIT_REPORT, report)
+                services.refresh_figures(user=request.user, report=report)
+                messages.success(request, "Đang tổng hợp lại số liệu; nội dung đã viết được giữ nguyên.")
                 return redirect(report)
+            elif action == "retry":
+                require(request.user, Action.REQUEST_REPORT, report.unit)
+                services.request_report(
+                    user=request.user, unit=report.unit, period=services.periods_of(report)
+                )
+                return redirect(report)
+            elif action == "correct":
+                require(request.user, Action.REQUEST_REPORT, report.unit)
+                if correction_form.is_valid():
+                    correction = services.start_correction(
+                        user=request.user, report=report, reason=correction_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "Đã lập phiên bản thay thế; số liệu đang được tổng hợp.")
+                    return redirect(correction)
+            else:
+                messages.error(request, "Thao tác không hợp lệ.")
+        except services.ReportRefused as exc:
+            messages.error(request, exc.message)
+    editable = report.is_editable and can(request.user, Action.EDIT_REPORT, report)
+    if not editable:
+        for field in text_form.fields.values():
+            field.disabled = True
     context = {
         "report": report,
-        "form": form,
-        "may_request": can(request.user, Action.EDIT_REPORT, report) and not report.is_pending,
+        "form": text_form,
+        "editable": editable,
+        "may_refresh": editable,
+        "may_retry": report.status == ReportStatus.FAILED
+        and can(request.user, Action.REQUEST_REPORT, report.unit),
+        "may_correct": report.status == ReportStatus.DONE
+        and not hasattr(report, "replaced_by")
+        and can(request.user, Action.REQUEST_REPORT, report.unit),
+        "correction_form": correction_form,
         "refresh": report.is_pending,
         "figures": report.figures,
+        "units": output.unit_table_context(report.figures) if report.figures else None,
+        "text": ReportText.objects.filter(report=report).first(),
+        "missing": sections.missing(report.kind, texts) if report.is_editable else [],
+        "pdf_name": output.file_name(report, "pdf"),
         "crumbs": [_root_crumb(), _crumb("Danh sách báo cáo", reverse("reports:reports"))],
         "trail": report.get_kind_display(),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed the report's text, when, and which sections."""
+    report = _report(request, pk)
+    titles = {s.key: s.title for s in sections.sections_for(report.kind)}
+    records = list(
+        ReportText.history.filter(report_id=report.pk).select_related("history_user").order_by("history_date")
+    )
+    rows = []
+    previous: dict[str, str] = {}
+    for record in records:
+        changed = [titles.get(k, k) for k, v in record.sections.items() if previous.get(k, "") != v]
+        rows.append({"record": record, "changed": changed})
+        previous = record.sections
+    rows.reverse()
+    context = {
+        "report": report,
+        "rows": rows,
+        "crumbs": [
+            _root_crumb(),
+            _crumb("Danh sách báo cáo", reverse("reports:reports")),
+            _crumb(str(report.get_kind_display()), report.get_absolute_url()),
+        ],
+        "trail": "Lịch sử chỉnh sửa",
+    }
+    return render(request, "reports/report_history.html", context)
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """The reports the units under the user's unit owe and have not sent on time."""
+    unit = _report_unit(request)
+    today = timezone.localdate()
+    late = reminders.overdue_below(unit, today) if unit is not None else []
+    context = {
+        "unit": unit,
+        "late": late,
+        "today": today,
+        "crumbs": [_root_crumb()],
+        "trail": "Báo cáo quá hạn của đơn vị cấp dưới",
+    }
+    return render(request, "reports/overdue.html", context)
 
 
 CONTENT_TYPES = {
@@ -247,7 +352,9 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     field = getattr(report, fmt)
     if report.status != ReportStatus.DONE or not field:
         raise Http404
-    filename = f"bao-cao-{report.kind}-{report.unit_id}-{report.period_end:%Y%m%d}.{fmt}"
     return FileResponse(
-        field.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt]
+        field.open("rb"),
+        as_attachment=True,
+        filename=output.file_name(report, fmt),
+        content_type=CONTENT_TYPES[fmt],
     )

@@ -186,6 +186,7 @@ def fill(name: str, params: set[str], world) -> dict | None:
         "dossiers:finding": {"pk": world.dossier.pk, "number": 1},
         "reports:plan": {"pk": world.plan.pk},
         "reports:report": {"pk": world.report.pk},
+        "reports:history": {"pk": world.report.pk},
         "reports:download": {"pk": world.report.pk, "fmt": "pdf"},
         "exchange:export_download": {"pk": world.export.pk},
         "quality:unit": {"pk": tree.hoang_then.pk},
@@ -340,8 +341,8 @@ def payload(name: str, world) -> dict:
             "phase": tree.programmes.phong_tho.phases.order_by("number").first().pk,
             "target_date": "2026-12-31",
         },
-        "reports:reports": {"kind": ReportKind.ANNUAL, "unit": tree.phong_tho.pk, "year": 2023},
-        "reports:report": {"difficulties": "Mới", "proposals": "", "as_of": "31/12/2024"},
+        "reports:reports": {"don-vi": tree.phong_tho.pk, "period": "six_month:2024:1"},
+        "reports:report": {"action": "refresh"},
         "dossiers:notifications": {},
         "exchange:exports": {"province": tree.lai_chau.pk},
         "quality:round_open": {

@@ -35,16 +35,38 @@ def test_province_sees_yearly_targets_and_no_report_form(
     screenshot("reports-dashboard-province")
     # The province observer reads and writes nothing: no report form for it.
     page.goto(f"{live_server.url}/bao-cao/danh-sach/")
-    assert page.get_by_label("Loại báo cáo").count() == 0
+    assert page.get_by_label("Kỳ báo cáo").count() == 0
 
 
-def test_a_bad_report_form_keeps_its_text(tree, people, page, sign_in, screenshot, live_server):
+@pytest.mark.usefixtures("plan", "recognised_ta_leng")
+def test_the_officer_picks_a_period_writes_the_draft_and_issues_it(
+    tree, people, page, sign_in, screenshot, live_server, monkeypatch
+):
+    from reports import services, tasks
+
+    # The build runs in the live server's thread, as a worker would after the commit.
+    monkeypatch.setattr(
+        tasks.build_report, "delay", lambda report_id: services.build_report(report_id=report_id)
+    )
     sign_in("cah")
     page.goto(f"{live_server.url}/bao-cao/danh-sach/")
-    page.get_by_label("Loại báo cáo").select_option("phase_summary")
-    page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị bổ sung kinh phí")
+    page.get_by_label("Kỳ báo cáo").select_option("annual:2024")
     with page.expect_navigation():
-        page.get_by_role("button", name="Tạo báo cáo").click()
-    assert page.get_by_text("phải chọn giai đoạn").first.is_visible()
-    assert page.get_by_label("Đề xuất, kiến nghị").input_value() == "Đề nghị bổ sung kinh phí"
-    screenshot("reports-form-error")
+        page.get_by_role("button", name="Lập dự thảo").click()
+    page.reload()
+    assert page.get_by_role("heading", name="Dự thảo nội dung").is_visible()
+    assert (
+        "Trong kỳ, tình hình tội phạm"
+        in page.get_by_label("I. Tình hình tội phạm và tệ nạn ma túy trên địa bàn").input_value()
+    )
+    page.get_by_label("III.3. Nguyên nhân").fill("Địa bàn rộng, giao thông khó khăn.")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("reports-draft-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    screenshot("reports-draft-laptop")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu và ban hành").click()
+    page.reload()
+    assert page.get_by_test_id("report-status").inner_text().startswith("Đã ban hành")
+    assert page.get_by_text("BC-01-phong-tho-nam-2024.pdf").is_visible()
+    screenshot("reports-issued")

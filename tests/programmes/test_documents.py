@@ -16,6 +16,7 @@ from reports import services as report_services
 from reports.models import ReportStatus
 from reports.tasks import build_report
 from tests.factories import UserFactory
+from tests.reports.conftest import OFFICER_TEXT
 
 OTHER_PROVINCE = {
     "hai_phong": ["Lai Châu", "Phong Thổ", "1246/KH-UBND", "174/KH-UBND"],
@@ -67,6 +68,11 @@ def test_every_document_of_a_unit_cites_only_its_own_programme(
     report, _queued = report_services.request_report(
         user=reporter, kind=ReportKind.ANNUAL, unit=unit, year=dt.date.today().year
     )
+    build_report.apply(args=[report.pk])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT, report.error
+    report_services.save_text(user=reporter, report=report, texts=OFFICER_TEXT)
+    report = report_services.issue_report(user=reporter, report=report)
     build_report.apply(args=[report.pk])
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE, report.error

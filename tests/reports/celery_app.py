@@ -17,9 +17,9 @@ if _delay:
 
     _render_pdf = output.render_pdf
 
-    def _slow_render_pdf(report, figures):
+    def _slow_render_pdf(report, figures, texts):
         time.sleep(_delay)
-        return _render_pdf(report, figures)
+        return _render_pdf(report, figures, texts)
 
     output.render_pdf = _slow_render_pdf
 

@@ -128,3 +128,30 @@ def recognised_ta_leng(make_dossier, tree):
 def _media_in_tmp(settings, tmp_path):
     # Each test archives its reports in its own directory: file names are per report id.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+OFFICER_TEXT = {
+    "strengths": "Ưu điểm viết thử.",
+    "weaknesses": "Hạn chế viết thử.",
+    "causes": "Nguyên nhân viết thử.",
+    "lessons": "Bài học viết thử.",
+    "next_tasks": "Nhiệm vụ viết thử.",
+}
+
+
+@pytest.fixture
+def issue(monkeypatch):
+    """`issue(user, **request)`: ask for a report, gather it, write its required sections, issue
+    it and render it, as a unit does — through the services and the task's service."""
+    from reports import services, tasks
+
+    monkeypatch.setattr(tasks.build_report, "delay", lambda report_id: None)
+
+    def _issue(user, *, texts=None, on=None, **request):
+        report, _ = services.request_report(user=user, **request)
+        report = services.build_report(report_id=report.pk)
+        services.save_text(user=user, report=report, texts={**OFFICER_TEXT, **(texts or {})})
+        report = services.issue_report(user=user, report=report, on=on)
+        return services.build_report(report_id=report.pk)
+
+    return _issue

@@ -7,17 +7,20 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
+from areas.models import Area
 from criteria.services import score_area
-from dossiers.models import Decision
+from dossiers.models import Decision, Dossier
+from dossiers.route import State
 from programmes.models import ReportKind
-from reports import services, tasks
+from reports import services, tables, tasks
 from subjects import models as sm
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 PERIOD = (D(2024, 7, 1), D(2024, 12, 31))
-PREVIOUS = (D(2024, 1, 1), D(2024, 6, 30))
+# Like for like: the same window a year earlier.
+PREVIOUS = (D(2023, 7, 1), D(2023, 12, 31))
 
 
 @pytest.fixture
@@ -134,15 +137,106 @@ def test_report_figures_equal_registers_and_scorecards_for_the_same_date(
     assert figures["progress"]["village"]["text"] == f"1/{len(villages)} thôn, bản = 33,3 %"
 
 
-def test_xlsx_stores_the_same_figures_as_numbers(tree, people, registers, monkeypatch):
+def test_xlsx_stores_the_same_figures_as_numbers(tree, people, registers, issue):
+    report = issue(people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
+    sheet = load_workbook(report.xlsx.path)["Tình hình"]
+    values = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    for item in report.figures["situation"]:
+        label, current, previous, change = values[item["label"]]
+        assert (current.value, previous.value) == (item["current"], item["previous"])
+        assert change.value == f"=B{current.row}-C{current.row}"  # a formula, not a typed number
+        assert isinstance(current.value, int | float) and not isinstance(current.value, bool)
+
+
+def _state_on(dossier, day):
+    """The dossier's state on `day`, read event by event, and whether it is recognised then."""
+    events = [e for e in dossier.events.order_by("at", "pk") if e.at.date() <= day]
+    state = events[-1].to_state if events else State.DRAFT
+    decided = [d for d in Decision.objects.filter(dossier=dossier) if d.decided_on <= day]
+    revoked = any(e.to_state == State.REVOKED for e in events)
+    return state, bool(decided) and not revoked
+
+
+def recompute_unit_row(unit, start, end, as_of, targets):
+    """One row of the per-unit table, from the registers record by record."""
+    row = recompute(unit, start, end)
+    statuses = [
+        s
+        for s in sm.PersonStatus.objects.select_related("person__village")
+        if _in_unit(s.person.village, unit)
+    ]
+    for key, kind in (("suspected", sm.StatusKind.SUSPECTED), ("psychosis", sm.StatusKind.PSYCHOSIS)):
+        row[key] = len(
+            {s.person_id for s in statuses if s.kind == kind and _running(s, "start_date", "end_date", end)}
+        )
+    villages = [v for v in Area.objects.filter(level="village") if _in_unit(v, unit) and v.closed_on is None]
+    row["villages"] = len(villages)
+    row["recognised"] = row["in_progress"] = row["not_started"] = row["target"] = row["target_met"] = 0
+    for village in villages:
+        dossier = Dossier.objects.filter(area=village, registration__registered_on__lte=as_of).first()
+        state, recognised = _state_on(dossier, as_of) if dossier else (None, False)
+        if recognised:
+            row["recognised"] += 1
+        elif dossier and state not in (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED):
+            row["in_progress"] += 1
+        else:
+            row["not_started"] += 1
+        if village in targets:
+            row["target"] += 1
+            row["target_met"] += int(recognised)
+    return row
+
+
+def test_every_figure_of_the_per_commune_table_equals_the_registers(
+    tree, people, registers, plan, recognised_ta_leng, make_dossier, monkeypatch
+):
     monkeypatch.setattr(tasks.build_report, "delay", lambda report_id: None)
+    make_dossier(tree.co_muong, [(State.DRAFT, D(2024, 8, 1)), (State.SUBMITTED, D(2024, 8, 10))])
+    f.PersonStatusFactory(person__village=tree.ho_sao, kind=sm.StatusKind.SUSPECTED, start_date=D(2024, 3, 1))
+    f.PersonStatusFactory(
+        person__village=tree.co_muong, kind=sm.StatusKind.PSYCHOSIS, start_date=D(2024, 3, 1)
+    )
+    f.DrugTestFactory(person__village=tree.co_muong, tested_on=D(2024, 5, 5), result=sm.TestResult.NEGATIVE)
+    f.CultivationIncidentFactory(village=tree.ta_leng, found_on=D(2024, 2, 2), area_m2=120)
     report, _ = services.request_report(
         user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
     )
-    report = services.build_report(report_id=report.pk)
-    sheet = load_workbook(report.xlsx.path)["Tình hình"]
-    values = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    for item in report.figures["situation"]:
-        current, previous, change = values[item["label"]]
-        assert (current, previous, change) == (item["current"], item["previous"], item["change"])
-        assert isinstance(current, int | float) and not isinstance(current, bool)
+    figures = services.build_report(report_id=report.pk).figures
+    table = figures["units"]
+    assert table["level"] == "commune"
+    rows = {row["area_id"]: row for row in table["rows"]}
+    assert set(rows) == {tree.hoang_then.pk, tree.muong_so.pk}
+    targets = set(plan.phases.get(number=1).target_units.all())
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    for commune in (tree.hoang_then, tree.muong_so):
+        expected = recompute_unit_row(commune, start, end, end, targets)
+        for column in tables.COLUMNS:
+            assert rows[commune.pk][column.key] == expected[column.key], (commune.name, column.key)
+        card = score_area(area=commune, as_of=end)
+        assert rows[commune.pk]["failing"] == [r.label for r in card.results if not r.is_met]
+    for column in tables.COLUMNS:
+        assert table["total"][column.key] == sum(rows[a][column.key] for a in rows), column.key
+    # The data exercise the columns: persons, tests, points, cultivation, each building state, targets.
+    hoang_then, muong_so = rows[tree.hoang_then.pk], rows[tree.muong_so.pk]
+    assert (hoang_then["recognised"], hoang_then["not_started"], hoang_then["target_met"]) == (1, 1, 1)
+    assert (muong_so["in_progress"], muong_so["target"], muong_so["target_met"]) == (1, 1, 0)
+    assert hoang_then["addicts"] == 2 and hoang_then["cultivation_m2"] == 120
+    assert muong_so["psychosis"] == 1 and muong_so["points_active"] == 1 and muong_so["tests"] == 1
+
+
+def test_a_communes_report_has_one_row_per_village(tree, people, registers, monkeypatch):
+    monkeypatch.setattr(tasks.build_report, "delay", lambda report_id: None)
+    report, _ = services.request_report(
+        user=people.commune_police, kind=ReportKind.ANNUAL, unit=tree.hoang_then, year=2024
+    )
+    table = services.build_report(report_id=report.pk).figures["units"]
+    assert table["level"] == "village"
+    assert [row["name"] for row in table["rows"]] == ["Bản Tả Lèng", "Bản Hô Sáo"] or {
+        row["name"] for row in table["rows"]
+    } == {"Bản Tả Lèng", "Bản Hô Sáo"}
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    for row in table["rows"]:
+        village = Area.objects.get(pk=row["area_id"])
+        expected = recompute_unit_row(village, start, end, end, set())
+        for column in tables.COLUMNS:
+            assert row[column.key] == expected[column.key], (village.name, column.key)

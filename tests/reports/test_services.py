@@ -6,6 +6,7 @@ from django.db import IntegrityError
 from programmes.models import ReportKind
 from reports import services, tasks
 from reports.models import ReportRequest, ReportStatus
+from tests.reports.conftest import OFFICER_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -88,35 +89,35 @@ def test_summary_needs_a_phase_of_the_units_plan(people, tree, plan, queued):
         kind=ReportKind.PHASE_SUMMARY,
         unit=tree.phong_tho,
         phase=plan.phases.get(number=1),
-        as_of=dt.date(2024, 12, 5),
     )
     assert (report.period_start, report.period_end) == (dt.date(2024, 4, 1), dt.date(2024, 12, 31))
+    assert report.due_on == dt.date(2024, 12, 10) and report.period_name.startswith("sơ kết giai đoạn 01")
 
 
-def test_as_of_in_the_future_is_refused(people, tree, queued):
-    with pytest.raises(services.ReportRefused, match="sau ngày hôm nay"):
+def test_a_period_that_has_not_begun_is_refused(people, tree, queued):
+    with pytest.raises(services.ReportRefused, match="chưa bắt đầu"):
         services.request_report(
-            user=people.district_police,
-            kind=ReportKind.ANNUAL,
-            unit=tree.phong_tho,
-            year=2024,
-            as_of=dt.date(2999, 1, 1),
+            user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2099
         )
 
 
-def test_build_archives_pdf_xlsx_and_figures(people, tree, plan, recognised_ta_leng, queued):
+def test_build_gathers_a_draft_then_issuing_archives_pdf_xlsx_and_figures(
+    people, tree, plan, recognised_ta_leng, issue
+):
     report, _ = services.request_report(
-        user=people.district_police,
-        kind=ReportKind.SIX_MONTH,
-        unit=tree.phong_tho,
-        year=2025,
-        difficulties="Khó khăn A",
+        user=people.district_police, kind=ReportKind.SIX_MONTH, unit=tree.phong_tho, year=2025
     )
-    built = services.build_report(report_id=report.pk)
-    assert built.status == ReportStatus.DONE and built.attempts == 1
+    drafted = services.build_report(report_id=report.pk)
+    assert drafted.status == ReportStatus.DRAFT and drafted.attempts == 1 and not drafted.pdf
+    assert drafted.figures["progress"]["village"]["text"] == "1/3 thôn, bản = 33,3 %"
+    # The narrative is pre-filled from the figures.
+    assert "1/3 thôn, bản = 33,3 %" in services.texts_of(drafted)["task_building"]
+    built = issue(people.district_police, kind=ReportKind.SIX_MONTH, unit=tree.phong_tho, year=2025)
+    assert built.pk == report.pk
+    assert built.status == ReportStatus.DONE
     assert built.pdf.read(5) == b"%PDF-"
     assert built.xlsx.name.endswith(".xlsx")
-    assert built.figures["progress"]["village"]["text"] == "1/3 thôn, bản = 33,3 %"
+    assert built.reference == "01/BC-UBND" and built.issuing_body == tree.bodies.district_committee
     assert [r["decision"] for r in built.figures["recognised"]] == ["125/QĐ-UBND"]
 
 
@@ -126,7 +127,10 @@ def test_rebuild_after_a_killed_run_keeps_one_archived_report(people, tree, queu
     report, _ = services.request_report(
         user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
     )
-    # A worker died mid-build: the row says "running" and its PDF was written but not recorded.
+    report = services.build_report(report_id=report.pk)
+    services.save_text(user=people.district_police, report=report, texts=OFFICER_TEXT)
+    services.issue_report(user=people.district_police, report=report)
+    # A worker died mid-render: the row says "running" and its PDF was written but not recorded.
     ReportRequest.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, attempts=1)
     stray = default_storage.save(
         f"reports/{tree.phong_tho.pk}/report-{report.pk}.pdf", __import__("io").BytesIO(b"half")

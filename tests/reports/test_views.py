@@ -2,11 +2,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programmes.models import ReportKind
 from reports import services, tasks
 from reports.models import ReportRequest, ReportStatus
 from tests.factories import AreaFactory
+from tests.reports.conftest import OFFICER_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -59,50 +61,44 @@ def test_bad_date_keeps_the_page_with_a_vietnamese_message(login, people):
     assert "Đang hiển thị số liệu hôm nay." in html
 
 
-def test_asking_for_a_report_redirects_to_its_status_page(login, people, tree):
+def test_asking_for_a_report_offers_the_calendars_periods_and_redirects_to_its_page(login, people, tree):
     client = login(people.district_police)
-    data = {
-        "kind": ReportKind.ANNUAL,
-        "unit": tree.phong_tho.pk,
-        "year": 2024,
-        "difficulties": "Địa bàn rộng",
-    }
-    response = client.post(reverse("reports:reports"), data)
+    page = client.get(reverse("reports:reports")).content.decode()
+    assert (
+        'value="annual:2024"' in page and "Năm 2024 — số liệu từ ngày 01/01/2024 đến ngày 31/12/2024" in page
+    )
+    assert 'name="year"' not in page and 'name="as_of"' not in page  # no dates typed
+    response = client.post(reverse("reports:reports"), {"period": "annual:2024"})
     report = ReportRequest.objects.get()
     assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert (report.kind, report.period_start, report.period_end) == (
+        ReportKind.ANNUAL,
+        dt.date(2024, 1, 1),
+        dt.date(2024, 12, 31),
+    )
     page = client.get(response.url).content.decode()
     assert "Đang chờ xử lý" in page and 'http-equiv="refresh"' in page
-    client.post(reverse("reports:reports"), data)
+    client.post(reverse("reports:reports"), {"period": "annual:2024"})
     assert ReportRequest.objects.count() == 1
 
 
-def test_bad_report_form_rerenders_with_what_was_typed(login, people, tree):
-    response = login(people.district_police).post(
-        reverse("reports:reports"),
-        {
-            "kind": ReportKind.PHASE_SUMMARY,
-            "unit": tree.phong_tho.pk,
-            "year": "",
-            "proposals": "Đề nghị hỗ trợ",
-        },
-    )
+def test_a_period_the_calendar_does_not_offer_is_refused_in_vietnamese(login, people, tree):
+    response = login(people.district_police).post(reverse("reports:reports"), {"period": "annual:1999"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "phải chọn giai đoạn" in html and "Đề nghị hỗ trợ" in html
+    assert "không có trong lịch báo cáo của đơn vị" in html
     assert ReportRequest.objects.count() == 0
 
 
-def test_done_report_offers_its_files_for_download(login, people, tree):
-    report, _ = services.request_report(
-        user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
-    )
-    services.build_report(report_id=report.pk)
+def test_issued_report_offers_its_files_for_download(login, people, tree, issue):
+    report = issue(people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
     client = login(people.district_chair)
     page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
-    assert "Đã hoàn thành" in page
+    assert "Đã ban hành" in page and "01/BC-UBND" in page and "BC-01-phong-tho-nam-2024.pdf" in page
     response = client.get(reverse("reports:download", args=[report.pk, "xlsx"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="BC-01-phong-tho-nam-2024.xlsx"' in response["Content-Disposition"]
 
 
 def test_dashboard_page_runs_a_constant_number_of_queries(login, people, tree, plan, make_dossier):
@@ -126,84 +122,127 @@ def test_dashboard_page_runs_a_constant_number_of_queries(login, people, tree, p
 def test_home_page_reminds_of_a_draft_report(login, people, tree):
     services.create_system_report(kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
     html = login(people.district_police).get(reverse("home")).content.decode()
-    assert "Báo cáo năm 12/2024" in html and "Đã có bản nháp" in html
+    assert "Báo cáo năm 2024" in html and "Đã có bản nháp theo lịch" in html
     other = login(people.tanan_police).get(reverse("home")).content.decode()
-    assert "Báo cáo năm 12/2024" not in other
+    assert "Báo cáo năm 2024" not in other
 
 
 def test_draft_status_is_listed(login, people, tree):
     services.create_system_report(kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
     html = login(people.district_police).get(reverse("reports:reports")).content.decode()
-    assert ReportStatus.DRAFT.label in html and "Hệ thống (theo lịch)" in html
+    assert ReportStatus.DRAFT.label in html
 
 
-# ---------------------------------------------------------------- nobody overwrites, observers write nothing
+# ---------------------------------------------------------------- the draft, issuing, corrections
 
 
-def _done_report(people, tree):
+def _draft(people, tree):
     report, _ = services.request_report(
-        user=people.district_police,
-        kind=ReportKind.ANNUAL,
-        unit=tree.phong_tho,
-        year=2024,
-        difficulties="Địa bàn rộng",
+        user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
     )
     return services.build_report(report_id=report.pk)
 
 
-def test_province_observer_cannot_rewrite_a_districts_finished_report(login, people, tree):
-    report = _done_report(people, tree)
-    pdf_name, finished_at = report.pdf.name, report.finished_at
-    client = login(people.province)
-    response = client.post(
-        reverse("reports:report", args=[report.pk]),
-        {"difficulties": "ADV narrative", "proposals": "x", "as_of": "31/12/2024"},
-    )
-    assert response.status_code == 403
-    report.refresh_from_db()
-    assert report.status == ReportStatus.DONE and report.difficulties == "Địa bàn rộng"
-    assert (report.pdf.name, report.finished_at) == (pdf_name, finished_at)
+def _texts(**changes):
+    return {"action": "save", **OFFICER_TEXT, **changes}
+
+
+def test_the_officer_edits_the_prefilled_draft_and_each_save_is_kept_with_who_and_what(login, people, tree):
+    report = _draft(people, tree)
+    client = login(people.district_police)
     page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
-    assert 'name="difficulties"' not in page
+    assert "Dự thảo nội dung" in page and 'name="causes"' in page
+    assert "Trong kỳ, tình hình tội phạm" in page  # the sentences the app pre-filled
+    response = client.post(reverse("reports:report", args=[report.pk]), _texts(causes="Nguyên nhân A"))
+    assert response.status_code == 302
+    client.post(reverse("reports:report", args=[report.pk]), _texts(causes="Nguyên nhân B"))
+    assert services.texts_of(report)["causes"] == "Nguyên nhân B"
+    history = client.get(reverse("reports:history", args=[report.pk])).content.decode()
+    assert history.count('data-testid="history-row"') == 3  # pre-fill, first save, second save
+    assert str(people.district_police) in history and "Nguyên nhân" in history
+
+
+def test_issuing_needs_the_assessment_then_numbers_the_report_in_the_bodys_register(login, people, tree):
+    from registry.models import OutgoingEntry
+
+    report = _draft(people, tree)
+    client = login(people.district_police)
+    response = client.post(reverse("reports:report", args=[report.pk]), _texts(action="issue", causes=""))
+    assert "Chưa thể ban hành" in response.content.decode() and "Nguyên nhân" in response.content.decode()
+    report.refresh_from_db()
+    assert report.number is None and not OutgoingEntry.objects.exists()
+    client.post(reverse("reports:report", args=[report.pk]), _texts(action="issue"))
+    report.refresh_from_db()
+    entry = OutgoingEntry.objects.get()
+    assert (entry.body, entry.kind, entry.document) == (tree.bodies.district_committee, "BC", report)
+    assert report.reference == entry.reference == "01/BC-UBND"
+    assert report.issued_on == timezone.localdate() and report.status == ReportStatus.QUEUED
+
+
+def test_an_issued_report_cannot_be_edited_by_page_or_service(login, people, tree, issue):
+    report = issue(people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
+    pdf_name, before = report.pdf.name, services.texts_of(report)
+    client = login(people.district_police)
+    response = client.post(reverse("reports:report", args=[report.pk]), _texts(causes="Sửa sau khi ban hành"))
+    assert response.status_code == 403
+    page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert "Lưu dự thảo" not in page and "Lập phiên bản thay thế" in page
+    with pytest.raises(services.ReportRefused, match="đã ban hành"):
+        services.save_text(user=people.district_police, report=report, texts={"causes": "Sửa"})
+    with pytest.raises(services.ReportRefused, match="đã ban hành"):
+        services.issue_report(user=people.district_police, report=report)
+    report.refresh_from_db()
+    assert services.texts_of(report) == before and report.pdf.name == pdf_name
+    assert report.status == ReportStatus.DONE
+
+
+def test_province_observer_cannot_write_a_districts_report(login, people, tree):
+    report = _draft(people, tree)
+    client = login(people.province)
+    response = client.post(reverse("reports:report", args=[report.pk]), _texts(causes="ADV"))
+    assert response.status_code == 403
+    assert services.texts_of(report).get("causes", "") == ""
+    page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert "Lưu dự thảo" not in page
 
 
 def test_province_observer_cannot_create_reports(login, people, tree):
     client = login(people.province)
-    response = client.post(
-        reverse("reports:reports"), {"kind": ReportKind.ANNUAL, "unit": tree.phong_tho.pk, "year": 2024}
-    )
+    response = client.post(reverse("reports:reports"), {"period": "annual:2024"})
     assert response.status_code == 403
     assert not ReportRequest.objects.exists()
-    assert 'name="kind"' not in client.get(reverse("reports:reports")).content.decode()
+    assert 'name="period"' not in client.get(reverse("reports:reports")).content.decode()
 
 
-def test_a_finished_report_is_never_overwritten_even_by_its_own_unit(login, people, tree):
-    report = _done_report(people, tree)
-    pdf_name = report.pdf.name
+def test_a_correction_is_a_new_version_that_names_the_report_it_replaces(login, people, tree, issue):
+    first = issue(people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024)
     client = login(people.district_police)
     response = client.post(
-        reverse("reports:report", args=[report.pk]),
-        {"difficulties": "Nội dung mới", "proposals": "", "as_of": "31/12/2024"},
+        reverse("reports:report", args=[first.pk]), {"action": "correct", "reason": "Sai số người nghiện"}
     )
-    assert response.status_code == 200
-    assert "Báo cáo đã hoàn thành" in response.content.decode()
-    report.refresh_from_db()
-    assert (report.status, report.difficulties, report.pdf.name) == (
-        ReportStatus.DONE,
-        "Địa bàn rộng",
-        pdf_name,
+    second = ReportRequest.objects.get(replaces=first)
+    assert response.status_code == 302 and response.url == second.get_absolute_url()
+    assert (second.version, second.status, second.number) == (2, ReportStatus.QUEUED, None)
+    second = services.build_report(report_id=second.pk)
+    assert services.texts_of(second)["causes"] == OFFICER_TEXT["causes"]  # starts from the text it replaces
+    services.issue_report(user=people.district_police, report=second)
+    second = services.build_report(report_id=second.pk)
+    assert second.reference == "02/BC-UBND"
+    first.refresh_from_db()
+    assert first.status == ReportStatus.DONE and first.reference == "01/BC-UBND"  # archived unchanged
+    text = " ".join(
+        __import__("subprocess")
+        .run(["pdftotext", second.pdf.path, "-"], capture_output=True, text=True)
+        .stdout.split()
     )
-
-
-def test_the_service_refuses_to_requeue_a_finished_report_with_new_text(people, tree):
-    report = _done_report(people, tree)
-    with pytest.raises(services.ReportRefused, match="đã hoàn thành"):
-        services.request_report(
-            user=people.district_police,
-            kind=ReportKind.ANNUAL,
-            unit=tree.phong_tho,
-            year=2024,
-            difficulties="Nội dung mới",
-        )
-    report.refresh_from_db()
-    assert report.status == ReportStatus.DONE and report.difficulties == "Địa bàn rộng"
+    assert (
+        f"Báo cáo này thay thế Báo cáo số 01/BC-UBND ngày {first.issued_on:%d/%m/%Y} của UBND huyện Phong Thổ"
+        in text
+    )
+    # One correction per issued report; asking again for the period gives the newest version.
+    with pytest.raises(services.ReportRefused, match="đã có phiên bản thay thế"):
+        services.start_correction(user=people.district_police, report=first, reason="lần nữa")
+    again, queued = services.request_report(
+        user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
+    )
+    assert again.pk == second.pk and not queued

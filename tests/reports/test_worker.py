@@ -24,6 +24,7 @@ from django.utils import timezone
 from programmes.models import ReportKind
 from reports import lease, services, tasks
 from reports.models import ReportRequest, ReportStatus
+from tests.reports.conftest import OFFICER_TEXT
 
 REAL = [
     pytest.mark.postgres,
@@ -59,9 +60,13 @@ def _running(report, *, lease_until, attempts=1):
 
 @pytest.fixture
 def annual(db, people, tree, queued):
+    """An annual report gathered, written and issued: its rendering is queued."""
     report, _ = services.request_report(
         user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
     )
+    services.build_report(report_id=report.pk)
+    services.save_text(user=people.district_police, report=report, texts=OFFICER_TEXT)
+    report = services.issue_report(user=people.district_police, report=report)
     queued.clear()
     return report
 
@@ -70,9 +75,9 @@ def test_a_build_holds_a_lease_while_it_runs_and_releases_it_when_done(annual, m
     seen = []
     render = services.output.render_pdf
 
-    def watching(report, figures):
+    def watching(report, figures, texts):
         seen.append(ReportRequest.objects.values_list("status", "lease_until").get(pk=report.pk))
-        return render(report, figures)
+        return render(report, figures, texts)
 
     monkeypatch.setattr(services.output, "render_pdf", watching)
     before = timezone.now()
@@ -268,6 +273,10 @@ def test_real_worker_builds_the_report_a_user_asks_for(people, tree, worker_env,
             user=people.district_police, kind=ReportKind.ANNUAL, unit=tree.phong_tho, year=2024
         )
         assert queued
+        drafted = _wait_for(report.pk, {ReportStatus.DRAFT, ReportStatus.FAILED}, timeout=120)
+        assert drafted.status == ReportStatus.DRAFT, drafted.error
+        services.save_text(user=people.district_police, report=drafted, texts=OFFICER_TEXT)
+        services.issue_report(user=people.district_police, report=drafted)
         done = _wait_for(report.pk, {ReportStatus.DONE, ReportStatus.FAILED}, timeout=120)
     finally:
         worker.stop()
@@ -288,6 +297,9 @@ def test_worker_group_killed_mid_report_and_restarted_finishes_it_within_two_min
         report, _ = services.request_report(
             user=people.district_police, kind=ReportKind.SIX_MONTH, unit=tree.phong_tho, year=2025
         )
+        drafted = _wait_for(report.pk, {ReportStatus.DRAFT, ReportStatus.FAILED}, timeout=120)
+        services.save_text(user=people.district_police, report=drafted, texts=OFFICER_TEXT)
+        services.issue_report(user=people.district_police, report=drafted)
         _wait_for(report.pk, {ReportStatus.RUNNING}, timeout=120)
         time.sleep(1)  # now inside the (slowed) rendering
     finally:

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from areas.models import Area, Level, User
+from areas.models import Area, Body, BodyKind, Level, User
 from programmes.models import ReportKind
 from reports import services, tasks
 from reports.models import ReportRequest, ReportStatus
@@ -106,19 +106,44 @@ class Command(BaseCommand):
 
     def _build(self, user: User, unit: Area, kind: str, year: int) -> tuple[float, float]:
         # A fresh report each run: the previous run's one (and its files) are removed first.
-        for old in ReportRequest.objects.filter(unit=unit, kind=kind):
+        for old in ReportRequest.objects.filter(unit=unit, kind=kind).order_by("-version"):
             old.pdf.delete(save=False)
             old.xlsx.delete(save=False)
             old.delete()
+        Body.objects.get_or_create(
+            area=unit,
+            name=f"Ủy ban nhân dân {unit.kind} {unit.name.split(' ', 1)[-1]}",
+            defaults={
+                "kind": BodyKind.COMMITTEE,
+                "head_title": "Chủ tịch",
+                "symbol": "UBND",
+                "is_demo": True,
+            },
+        )
+        # As a unit does it: ask (the figures are gathered and the draft written), write the
+        # assessment, issue (numbered, then the PDF and xlsx rendered) — the same task both times.
         started = time.perf_counter()
         report, _ = services.request_report(user=user, kind=kind, unit=unit, year=year)
+        report.refresh_from_db()
+        if report.status != ReportStatus.DRAFT:
+            raise CommandError(f"Báo cáo của {unit} không tổng hợp được: {report.error}")
+        services.save_text(
+            user=user,
+            report=report,
+            texts=dict.fromkeys(
+                ("strengths", "weaknesses", "causes", "next_tasks"), "Nội dung đo hiệu năng."
+            ),
+        )
+        services.issue_report(user=user, report=report)
         elapsed = time.perf_counter() - started
         report.refresh_from_db()
         if report.status != ReportStatus.DONE:
             raise CommandError(f"Báo cáo của {unit} không hoàn thành: {report.error}")
-        rows = len(report.figures["criteria"]["rows"])
+        figures = report.figures or {}
+        rows = len(figures["criteria"]["rows"])
         self.stdout.write(
             f"{report.get_kind_display()} — {unit}: {elapsed:.1f} s (số liệu {report.gather_seconds:.1f} s, "
-            f"dựng tệp {report.render_seconds:.1f} s), phụ lục {rows} đơn vị, PDF {report.pdf.size // 1024} KB"
+            f"dựng tệp {report.render_seconds:.1f} s), phụ lục {rows} đơn vị, "
+            f"{len(figures['units']['rows'])} dòng bảng theo đơn vị, PDF {report.pdf.size // 1024} KB"
         )
         return elapsed, report.gather_seconds
