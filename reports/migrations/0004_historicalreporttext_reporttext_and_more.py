@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0004_body_numbers_per_kind'),
-        ('programmes', '0003_reportingwindow_commune_due_day_and_more'),
+        ('programmes', '0004_reportingwindow_commune_due_day_and_more'),
         ('reports', '0003_report_lease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

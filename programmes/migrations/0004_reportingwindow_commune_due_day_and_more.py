@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0002_copy_plans_from_reports'),
+        ('programmes', '0003_programme_absent_check_days_and_more'),
     ]
 
     operations = [
