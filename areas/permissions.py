@@ -29,7 +29,9 @@ CO_APPRAISING_ROLES = frozenset({Role.CO_APPRAISER})
 # The members of a council (Hội đồng xét duyệt) vote while a dossier is before it.
 COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER})
 # Read everything in their jurisdiction, write nothing.
-READ_ONLY_ROLES = frozenset({Role.PROVINCE_OBSERVER})
+READ_ONLY_ROLES = frozenset({Role.PROVINCE_OBSERVER, Role.NATIONAL_OBSERVER})
+# Follow every province against its yearly targets and the national goal (the national view).
+NATIONAL_ROLES = frozenset({Role.NATIONAL_OBSERVER})
 # Keep the registers (and so see full CCCD numbers, attest evidence, register dossiers).
 REGISTER_KEEPERS = frozenset({Role.COMMUNE_POLICE})
 # Read who opened or exported what in their jurisdiction.
@@ -62,10 +64,11 @@ class Action(enum.StrEnum):
     REQUEST_TRANSFER = "request_transfer"
     DECIDE_TRANSFER = "decide_transfer"  # obj: the transfer request (or None: "has an inbox")
     USE_ADMIN = "use_admin"
+    VIEW_NATION = "view_nation"  # the national view: every province against its targets
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
-WRITE_ACTIONS = frozenset(Action) - {Action.SEE_FULL_CCCD, Action.READ_ACCESS_LOG}
+WRITE_ACTIONS = frozenset(Action) - {Action.SEE_FULL_CCCD, Action.READ_ACCESS_LOG, Action.VIEW_NATION}
 
 REFUSALS: dict[Action, str] = {
     Action.EDIT_REGISTERS: "Chỉ Công an xã được cập nhật sổ theo dõi của xã mình.",
@@ -82,6 +85,7 @@ REFUSALS: dict[Action, str] = {
     Action.REQUEST_TRANSFER: "Chỉ Công an xã được đề nghị tiếp nhận đối tượng chuyển đến.",
     Action.DECIDE_TRANSFER: "Chỉ Công an của cơ quan được đề nghị mới quyết định việc chuyển quản lý.",
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
+    Action.VIEW_NATION: "Chỉ Cục Cảnh sát điều tra tội phạm về ma túy (C04) được xem số liệu toàn quốc.",
 }
 
 
@@ -243,6 +247,10 @@ def _use_admin(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser and user.is_staff)
 
 
+def _view_nation(user: Any, _obj: Any) -> bool:
+    return bool(user.is_superuser) or role_of(user) in NATIONAL_ROLES
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -259,6 +267,7 @@ _RULES = {
     Action.REQUEST_TRANSFER: _request_transfer,
     Action.DECIDE_TRANSFER: _decide_transfer,
     Action.USE_ADMIN: _use_admin,
+    Action.VIEW_NATION: _view_nation,
 }
 
 

@@ -20,16 +20,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_area(request: HttpRequest) -> HttpResponse:
-    if request.user.area_id:
+    if request.user.area_id and request.user.area.level != Level.NATION:
         return redirect("areas:detail", pk=request.user.area_id)
     return redirect("areas:list")
 
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    """The top units a user may open: their own unit, or every province for a superuser."""
-    roots = Area.objects.visible_to(request.user).filter(parent__isnull=True)
-    if request.user.area_id:
+    """The top units a user may open: their own unit, or every province for a superuser and for
+    a user bound to the national unit."""
+    roots = Area.objects.visible_to(request.user).filter(parent__isnull=True).exclude(level=Level.NATION)
+    if request.user.area_id and request.user.area.level != Level.NATION:
         roots = Area.objects.filter(pk=request.user.area_id)
     return render(request, "areas/area_list.html", {"areas": roots.order_by("name")})
 

@@ -73,7 +73,8 @@ class ScoreSnapshot(models.Model):
                 violation_error_message="Số tiêu chí đạt không thể lớn hơn số tiêu chí.",
             ),
         ]
-        indexes = [models.Index(fields=["province", "level", "day"], name="snapshot_province_level_day")]
+        # The national roll-up: commune-level rows of a few days, grouped by province.
+        indexes = [models.Index(fields=["level", "day", "province"], name="snapshot_level_day_province")]
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.day:%d/%m/%Y}: {self.get_status_display()}"

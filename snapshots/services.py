@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
 from areas.models import Area, Level
@@ -28,6 +28,10 @@ from dossiers.route import State
 from programmes.selectors import governing_programmes
 
 from .models import ScoreSnapshot
+
+# Daily snapshots are kept this many days; after that only each month's last day stays (the
+# national view's trend reads each year's last one). About 100,000 rows a night at national size.
+DAILY_RETENTION_DAYS = 35
 
 # Communes (with all their villages) scored and written per batch: bounds a task's memory to a
 # batch's facts whatever the province's size (measured: see README, "Chấm điểm hằng đêm").
@@ -147,7 +151,26 @@ def snapshot_province(*, province_id: int, day: dt.date, watch: bool = True) -> 
         units += len(batch)
         del cards
     alerts = watch_recognised(as_of=day, within=province, scorecards=kept) if watch else []
+    prune(province=province, day=day)
     return ProvinceResult(province_id=province.pk, units=units, alerts=len(alerts))
+
+
+def prune(*, province: Area, day: dt.date) -> int:
+    """Delete the province's daily snapshots older than DAILY_RETENTION_DAYS before `day`, except
+    those of a month's last day. Returns the number of rows deleted."""
+    cutoff = day - dt.timedelta(days=DAILY_RETENTION_DAYS)
+    old = ScoreSnapshot.objects.filter(province=province, day__lt=cutoff)
+    oldest = old.aggregate(day=Min("day"))["day"]
+    if oldest is None:
+        return 0
+    month_ends = []
+    month = oldest.replace(day=1)
+    while month <= cutoff:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        month_ends.append(following - dt.timedelta(days=1))
+        month = following
+    deleted, _ = old.exclude(day__in=month_ends).delete()
+    return deleted
 
 
 def units_scored(day: dt.date) -> int:

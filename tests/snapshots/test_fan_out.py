@@ -90,6 +90,18 @@ def test_a_change_in_the_registers_updates_the_same_days_row(tree, point):
     assert ScoreSnapshot.objects.filter(area=tree.ta_leng).count() == 1
 
 
+def test_daily_snapshots_older_than_the_retention_keep_only_month_ends(tree, point):
+    days = [dt.date(2026, 1, 30), dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 2, 28)]
+    for day in days:
+        services.snapshot_province(province_id=tree.lai_chau.pk, day=day, watch=False)
+        services.snapshot_province(province_id=tree.hai_phong.pk, day=day, watch=False)
+    # 35 days after 1/2, the province scored that day keeps 31/1 and drops 30/1 and 1/2.
+    services.snapshot_province(province_id=tree.lai_chau.pk, day=dt.date(2026, 3, 9), watch=False)
+    kept = set(ScoreSnapshot.objects.filter(province=tree.lai_chau).values_list("day", flat=True))
+    assert kept == {dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 3, 9)}
+    assert ScoreSnapshot.objects.filter(province=tree.hai_phong).count() == 4 * 2  # not its turn
+
+
 def test_the_fan_out_queues_every_province_largest_first_and_writes_every_unit(tree, point, eager):
     assert services.provinces_by_size() == [tree.lai_chau.pk, tree.hai_phong.pk]
     queued = services.fan_out(DAY)
