@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractYear
@@ -131,7 +132,7 @@ class NationalView:
         return [p for p in self.provinces if p.target is None]
 
 
-def _commune_counts(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[str, int]]:
+def _commune_counts(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[str, Any]]:
     """Per (day, province): commune-level snapshots, recognised ones, ones meeting every criterion."""
     rows = (
         ScoreSnapshot.objects.filter(day__in=list(days), level=Level.COMMUNE)
@@ -143,7 +144,7 @@ def _commune_counts(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[s
         )
         .order_by()
     )
-    return {(r["day"], r["province_id"]): r for r in rows}
+    return {(r["day"], r["province_id"]): dict(r) for r in rows}
 
 
 def national_view(as_of: dt.date) -> NationalView:

@@ -12,6 +12,7 @@ machine's load (`uptime`), which matters on a shared machine. Needs PostgreSQL a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import signal
@@ -125,11 +126,16 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST=host)
         client.force_login(user)
         url = reverse("reports:national")
-        if not ScoreSnapshot.objects.exists():
-            self.stdout.write("Chưa có kết quả chấm: chấm cả nước một lượt trong tiến trình này…")
-            day = timezone.localdate()
-            for pk in services.provinces_by_size():
-                services.snapshot_province(province_id=pk, day=day, watch=False)
+        # Today's snapshots and last year's last day's (the trend reads each year's last day),
+        # scored in this process where missing.
+        today = timezone.localdate()
+        for day in (dt.date(today.year - 1, 12, 31), today):
+            if not ScoreSnapshot.objects.filter(day=day).exists():
+                self.stdout.write(
+                    f"Chưa có kết quả chấm ngày {day:%d/%m/%Y}: chấm cả nước trong tiến trình này…"
+                )
+                for pk in services.provinces_by_size():
+                    services.snapshot_province(province_id=pk, day=day, watch=False)
         times = []
         for _ in range(requests + 3):
             started = time.perf_counter()
