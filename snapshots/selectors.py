@@ -7,7 +7,7 @@ Each function reads with a fixed number of set-based queries whatever the size o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractYear
 
 from areas.models import Area, Level
+from criteria.scoring import CriterionResult, Scorecard
 from programmes.models import ProvinceTarget, TargetKind, required_count
 
 from .models import ScoreSnapshot
@@ -209,3 +210,48 @@ def latest_snapshots(area_ids: Iterable[int], as_of: dt.date) -> dict[int, Score
     if day is None:
         return {}
     return {s.area_id: s for s in ScoreSnapshot.objects.filter(area_id__in=ids, day=day)}
+
+
+def scorecards_of_day(units: Sequence[Area], day: dt.date) -> dict[int, Scorecard] | None:
+    """The scorecards the nightly run wrote for `units` on `day`, rebuilt from the snapshots
+    (criterion texts from the sets; failing records as counts only, never names), or None when
+    a unit has no snapshot that day. Three queries."""
+    from criteria.models import Criterion
+
+    snapshots = {
+        s.area_id: s
+        for s in ScoreSnapshot.objects.filter(area__in=[u.pk for u in units], day=day).select_related(
+            "criteria_set", "programme"
+        )
+    }
+    if len(snapshots) < len(units):
+        return None
+    set_ids = {s.criteria_set_id for s in snapshots.values() if s.criteria_set_id}
+    criteria = {(c.criteria_set_id, c.number): c for c in Criterion.objects.filter(criteria_set__in=set_ids)}
+    cards = {}
+    for unit in units:
+        snapshot = snapshots[unit.pk]
+        results = []
+        for r in snapshot.results:
+            criterion = criteria.get((snapshot.criteria_set_id, r["number"]))
+            results.append(
+                CriterionResult(
+                    number=r["number"],
+                    text=criterion.text if criterion else "",
+                    rule=criterion.rule if criterion else "",
+                    status=r["status"],
+                    figures=r["figures"],
+                    criterion_id=criterion.pk if criterion else None,
+                    short_name=criterion.short_name if criterion else "",
+                )
+            )
+        cards[unit.pk] = Scorecard(
+            area_id=unit.pk,
+            area_name=unit.name,
+            as_of=day,
+            criteria_set_id=snapshot.criteria_set_id,
+            criteria_set_name=snapshot.criteria_set.name if snapshot.criteria_set else "",
+            results=results,
+            area_level=unit.level,
+        )
+    return cards

@@ -94,9 +94,11 @@ class Command(BaseCommand):
             services.fan_out(day)
             peak = 0.0
             cpu: dict[int, float] = {}
+            db_cpu: dict[int, float] = {}
             while True:
                 peak = max(peak, _tree_rss_mb(worker.pid))
                 cpu.update(_tree_cpu_s(worker.pid))
+                db_cpu.update(_database_cpu_s())
                 done = ScoreSnapshot.objects.filter(day=day, computed_at__gte=started_at).count()
                 if done >= units:
                     break
@@ -104,13 +106,17 @@ class Command(BaseCommand):
                     raise CommandError(f"Tiến trình Celery đã dừng (mã {worker.returncode}).")
                 if time.perf_counter() - started > timeout:
                     raise CommandError(f"Quá {timeout:.0f} s: mới chấm {done}/{units} đơn vị.")
-                time.sleep(0.5)
+                time.sleep(1)
             wall = time.perf_counter() - started
             peak = max(peak, _tree_rss_mb(worker.pid))
             cpu.update(_tree_cpu_s(worker.pid))
+            db_cpu.update(_database_cpu_s())
         finally:
             _stop(worker)
-        self.stdout.write(f"{workers} tiến trình: {units} đơn vị trong {wall:.1f} s.")
+        self.stdout.write(
+            f"{workers} tiến trình: {units} đơn vị trong {wall:.1f} s; CPU của PostgreSQL cho các tiến trình này "
+            f"≈ {sum(db_cpu.values()):.1f} s (đọc từ /proc khi PostgreSQL chạy trên cùng máy)."
+        )
         return wall, peak, sum(cpu.values())
 
     # ------------------------------------------------------------ the national view
@@ -259,6 +265,25 @@ def _tree_cpu_s(pid: int) -> dict[int, float]:
         except OSError:
             continue
         used[child] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _database_cpu_s() -> dict[int, float]:
+    """CPU seconds used so far by the PostgreSQL backends serving the workers (this database,
+    other connections than this command's own); empty when PostgreSQL runs on another machine."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
     return used
 
 
