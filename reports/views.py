@@ -26,7 +26,6 @@ from programmes.models import Programme
 from snapshots.selectors import NATIONAL_GOAL_PERCENT, NATIONAL_GOAL_YEAR, national_view
 
 from . import charts, selectors, services
-from .formatting import vn_number
 from .forms import NarrativeForm, ReportRequestForm
 from .models import REPORT_UNIT_LEVELS, ReportRequest, ReportStatus
 
@@ -133,7 +132,7 @@ def national(request: HttpRequest) -> HttpResponse:
             label=row.province.name,
             value=float(row.recognised_percent),
             target=None if row.target_percent is None else float(row.target_percent),
-            note=f"{row.recognised}/{row.communes} ({vn_number(float(row.recognised_percent))} %)",
+            note=f"{row.recognised}/{row.communes} công nhận · {row.meeting} đạt TC",
         )
         for row in view.provinces
     ]

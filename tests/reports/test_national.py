@@ -175,3 +175,21 @@ def test_dashboard_at_risk_scores_live_a_unit_without_snapshot(tree, recognised_
     rows = [d for d in report_selectors.dossiers_as_of(tree.phong_tho, DAY) if d.recognised]
     [risk] = report_selectors.at_risk(rows, DAY)
     assert risk.area_id == tree.ta_leng.pk
+
+
+def test_province_links_carry_the_bare_id_whatever_its_size(client, country, c04):
+    # Seen failing: the Vietnamese number format wrote id 2590 as "2.590" in the link.
+    big = AreaFactory(pk=12345, level=Level.PROVINCE, kind="tỉnh", name="Tỉnh Mã Lớn")
+    _snapshot(AreaFactory(level=Level.COMMUNE, kind="xã", name="Xã Mã Lớn", parent=big), big, DAY)
+    ProvinceTarget.objects.create(province=big, year=2026, target_value=Decimal(10))
+    client.force_login(c04)
+    text = client.get(reverse("reports:national"), {"ngay": "02/03/2026"}).content.decode()
+    assert 'href="/bao-cao/?don-vi=12345"' in text
+    assert "12.345" not in text
+
+
+def test_dashboard_unit_choice_carries_the_bare_id_whatever_its_size(client, country, c04):
+    big = AreaFactory(pk=12345, level=Level.PROVINCE, kind="tỉnh", name="Tỉnh Mã Lớn")
+    client.force_login(c04)
+    text = client.get(reverse("reports:index"), {"don-vi": big.pk}).content.decode()
+    assert '<option value="12345" selected>Tỉnh Mã Lớn</option>' in text
