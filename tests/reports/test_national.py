@@ -193,3 +193,20 @@ def test_dashboard_unit_choice_carries_the_bare_id_whatever_its_size(client, cou
     client.force_login(c04)
     text = client.get(reverse("reports:index"), {"don-vi": big.pk}).content.decode()
     assert '<option value="12345" selected>Tỉnh Mã Lớn</option>' in text
+
+
+def test_c04_sees_every_province_and_its_area_pages_list_them(client, country, c04):
+    from areas.models import Area
+
+    assert set(Area.objects.visible_to(c04).filter(level=Level.PROVINCE)) == {
+        country.lai_chau,
+        country.hai_phong,
+    }
+    assert Area.objects.visible_to(c04).filter(pk=country.trai_mua.pk).exists()
+    client.force_login(c04)
+    assert client.get(reverse("areas:mine")).url == reverse("areas:list")
+    text = client.get(reverse("areas:list")).content.decode()
+    assert "Tỉnh Lai Châu" in text and "Thành phố Hải Phòng" in text
+    assert f'href="{c04.area.get_absolute_url()}"' not in text  # the national unit is not a province
+    detail = client.get(reverse("areas:detail", args=[c04.area_id])).content.decode()
+    assert "Tỉnh Lai Châu" in detail and "Thành phố Hải Phòng" in detail
