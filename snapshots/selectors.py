@@ -227,7 +227,9 @@ def scorecards_of_day(units: Sequence[Area], day: dt.date) -> dict[int, Scorecar
     if len(snapshots) < len(units):
         return None
     set_ids = {s.criteria_set_id for s in snapshots.values() if s.criteria_set_id}
-    criteria = {(c.criteria_set_id, c.number): c for c in Criterion.objects.filter(criteria_set__in=set_ids)}
+    criteria: dict[tuple[int | None, int], Criterion] = {
+        (c.criteria_set_id, c.number): c for c in Criterion.objects.filter(criteria_set__in=set_ids)
+    }
     cards = {}
     for unit in units:
         snapshot = snapshots[unit.pk]
