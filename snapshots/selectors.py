@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractYear
 
 from areas.models import Area, Level
-from criteria.scoring import CriterionResult, Scorecard
+from criteria.scoring import CriterionResult, Scorecard, Status
 from programmes.models import ProvinceTarget, TargetKind, required_count
 
 from .models import ScoreSnapshot
@@ -141,7 +141,7 @@ def _commune_counts(days: Iterable[dt.date]) -> dict[tuple[dt.date, int], dict[s
         .annotate(
             total=Count("pk"),
             recognised=Count("pk", filter=Q(recognised=True)),
-            meeting=Count("pk", filter=Q(status="met")),
+            meeting=Count("pk", filter=Q(status=Status.MET)),
         )
         .order_by()
     )
