@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str, str, tuple[Action, ...]]] = [
     ("Tiêu chí", "criteria:index", "bi-list-check", ()),
     ("Hồ sơ công nhận", "dossiers:inbox", "bi-folder2-open", ()),
     ("Báo cáo", "reports:index", "bi-file-earmark-text", ()),
+    ("Toàn quốc", "reports:national", "bi-globe-asia-australia", (Action.VIEW_NATION,)),
     (
         "Chuyển quản lý",
         "subjects:transfers",

@@ -27,7 +27,10 @@ from .models import (
     SuccessionKind,
     User,
 )
-from .services import ensure_area
+from .services import ensure_area, ensure_national_root
+
+# The national observers' body (Bộ Công an); its users read every province (`areas.jurisdiction`).
+NATIONAL_BODY = "Cục Cảnh sát điều tra tội phạm về ma túy"
 
 PHONG_THO_COMMUNES: list[tuple[str, str, str]] = [
     # (kind, name, named target village of plan 174/KH-UBND)
@@ -167,6 +170,7 @@ def load() -> dict[str, Area]:
             is_demo=True,
         )
     units.update({"thanh_hoa": thanh_hoa, "Phường Hàm Rồng": ham_rong})
+    units["nation"] = ensure_national_root()
 
     _close_phong_tho(units)
     _classify(units)
@@ -196,6 +200,7 @@ def _close_phong_tho(units: dict[str, Area]) -> None:
 
 # (key, unit key, kind, name, head title, symbol, parent body key, successor key)
 DEMO_BODIES: list[tuple[str, str, str, str, str, str, str, str]] = [
+    ("c04", "nation", BodyKind.POLICE, NATIONAL_BODY, "Cục trưởng", "C04", "", ""),
     (
         "ubnd_laichau",
         "lai_chau",
@@ -349,6 +354,7 @@ def _classify(units: dict[str, Area]) -> None:
 
 DEMO_USERS: list[tuple[str, str, str, str, str, str]] = [
     # (username, role, unit key, body key, full name, position)
+    ("c04", Role.NATIONAL_OBSERVER, "nation", "c04", "Phạm Quốc Trung", "Cán bộ Cục C04, Bộ Công an"),
     (
         "cax_hoangthen",
         Role.COMMUNE_POLICE,
@@ -493,8 +499,23 @@ DEMO_USERS: list[tuple[str, str, str, str, str, str]] = [
 ]
 
 
-def _users(units: dict[str, Area], bodies: dict[str, Body]) -> None:
+def ensure_national_observer() -> User:
+    """The national unit, Cục C04 and its demo observer `c04` (for a database without the demo,
+    such as the national benchmark's); idempotent."""
+    nation = ensure_national_root()
+    body, _ = Body.objects.get_or_create(
+        area=nation,
+        name=NATIONAL_BODY,
+        defaults={"kind": BodyKind.POLICE, "head_title": "Cục trưởng", "symbol": "C04", "is_demo": True},
+    )
+    _users({"nation": nation}, {"c04": body}, only="c04")
+    return User.objects.get(username="c04")
+
+
+def _users(units: dict[str, Area], bodies: dict[str, Body], only: str = "") -> None:
     for username, role, unit_key, body_key, full_name, position in DEMO_USERS:
+        if only and username != only:
+            continue
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -511,5 +532,5 @@ def _users(units: dict[str, Area], bodies: dict[str, Body]) -> None:
         else:
             # A demo database from before bodies existed: bring its accounts up to date.
             User.objects.filter(pk=user.pk).update(role=role, body=bodies[body_key])
-    if not User.objects.filter(username="admin").exists():
+    if not only and not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", settings.DEMO_PASSWORD, full_name="Quản trị hệ thống")

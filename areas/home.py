@@ -49,6 +49,7 @@ def _area_task(user: Any) -> list[Task]:
         Role.COUNCIL_MEMBER: "Theo dõi các hồ sơ trình Hội đồng xét duyệt.",
         Role.DECIDING_CHAIR: "Theo dõi các đơn vị trên địa bàn.",
         Role.PROVINCE_OBSERVER: "Theo dõi tiến độ xây dựng địa bàn không ma túy toàn tỉnh.",
+        Role.NATIONAL_OBSERVER: "Theo dõi tiến độ của từng tỉnh, thành phố so với chỉ tiêu năm.",
     }.get(user.role, "Xem địa bàn.")
     return [Task(title=f"Địa bàn: {user.area}", detail=detail, url=reverse("areas:mine"), icon="bi-geo-alt")]
 

@@ -2,7 +2,8 @@
 
 A user sees the subtree of the unit they are bound to, plus the subtrees of units that were
 closed and taken over by a unit in it (so a village recognised under a commune that has since
-been merged still shows under the successor). Superusers see everything.
+been merged still shows under the successor). Superusers, and users bound to the national unit
+(level "nation", above every province), see everything.
 
 Every queryset a user can reach is built from `Model.objects.visible_to(user)`: models declare
 `area_path_lookup`, the lookup from the model to the materialised path of its unit.
@@ -33,6 +34,8 @@ def jurisdiction_paths(user: Any) -> tuple[str, ...]:
         paths = ("/",)
     elif user.area_id is None:
         paths = ()
+    elif user.area.level == "nation":
+        paths = ("/",)  # the national unit: every province (they are roots of their own)
     else:
         paths = _with_predecessors(user.area.path)
     user._jurisdiction_paths = paths

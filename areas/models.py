@@ -18,6 +18,7 @@ from .jurisdiction import JurisdictionQuerySet
 
 
 class Level(models.TextChoices):
+    NATION = "nation", "Toàn quốc"
     PROVINCE = "province", "Cấp tỉnh"
     DISTRICT = "district", "Cấp huyện"
     COMMUNE = "commune", "Cấp xã"
@@ -25,14 +26,17 @@ class Level(models.TextChoices):
 
 
 # Which level may sit directly under which. The district level is optional since 1 July 2025.
+# The national unit is a root of its own: the provinces stay roots (their paths, and every path
+# below them, do not change), and a user bound to it sees every province (`areas.jurisdiction`).
 ALLOWED_PARENT_LEVELS: dict[str, tuple[str, ...]] = {
+    Level.NATION: (),
     Level.PROVINCE: (),
     Level.DISTRICT: (Level.PROVINCE,),
     Level.COMMUNE: (Level.DISTRICT, Level.PROVINCE),
     Level.VILLAGE: (Level.COMMUNE,),
 }
 
-LEVEL_ORDER = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]
+LEVEL_ORDER = [Level.NATION, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]
 
 
 class AreaQuerySet(JurisdictionQuerySet):
@@ -245,6 +249,10 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng xét duyệt"
     DECIDING_CHAIR = "deciding_chair", "Chủ tịch UBND (quyết định công nhận)"
     PROVINCE_OBSERVER = "province_observer", "Công an tỉnh / Ban Chỉ đạo tỉnh (theo dõi)"
+    NATIONAL_OBSERVER = (
+        "national_observer",
+        "Cục Cảnh sát điều tra tội phạm về ma túy – C04 (theo dõi toàn quốc)",
+    )
 
 
 # The levels a user of each role may be bound to.
@@ -256,6 +264,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.COUNCIL_MEMBER: (Level.DISTRICT, Level.PROVINCE),
     Role.DECIDING_CHAIR: (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE),
     Role.PROVINCE_OBSERVER: (Level.PROVINCE,),
+    Role.NATIONAL_OBSERVER: (Level.NATION,),
 }
 
 # The kind of body a user of each role acts for.
@@ -267,6 +276,7 @@ ROLE_BODY_KINDS: dict[str, str] = {
     Role.COUNCIL_MEMBER: "council",
     Role.DECIDING_CHAIR: "committee",
     Role.PROVINCE_OBSERVER: "police",
+    Role.NATIONAL_OBSERVER: "police",
 }
 
 # The day districts ceased (Nghị quyết 202/2025/QH15): documents from then on speak of

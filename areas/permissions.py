@@ -30,7 +30,9 @@ CO_APPRAISING_ROLES = frozenset({Role.CO_APPRAISER})
 # The members of a council (Hội đồng xét duyệt) vote while a dossier is before it.
 COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER})
 # Read everything in their jurisdiction, write nothing.
-READ_ONLY_ROLES = frozenset({Role.PROVINCE_OBSERVER})
+READ_ONLY_ROLES = frozenset({Role.PROVINCE_OBSERVER, Role.NATIONAL_OBSERVER})
+# Follow every province against its yearly targets and the national goal (the national view).
+NATIONAL_ROLES = frozenset({Role.NATIONAL_OBSERVER})
 # Keep the registers (and so see full CCCD numbers, attest evidence, register dossiers).
 REGISTER_KEEPERS = frozenset({Role.COMMUNE_POLICE})
 # Read who opened or exported what in their jurisdiction.
@@ -74,6 +76,7 @@ class Action(enum.StrEnum):
     OPEN_ROUND = "open_round"  # obj: the unit the round covers, or the round (or None)
     WORK_ROUND = "work_round"  # obj: the commune whose part is worked (verify, close)
     ASSIGN_OFFICERS = "assign_officers"  # obj: the unit of the records (or None)
+    VIEW_NATION = "view_nation"  # the national view: every province against its targets
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -82,8 +85,8 @@ WRITE_ACTIONS = frozenset(Action) - {
     Action.READ_ACCESS_LOG,
     Action.READ_OUTGOING_REGISTER,
     Action.BULK_EXPORT,
+    Action.VIEW_NATION,
 }
-
 
 REFUSALS: dict[Action, str] = {
     Action.EDIT_REGISTERS: "Chỉ Công an xã được cập nhật sổ theo dõi của xã mình.",
@@ -106,6 +109,7 @@ REFUSALS: dict[Action, str] = {
     Action.OPEN_ROUND: "Chỉ Công an cấp trên của xã (huyện, tỉnh) được mở và kết thúc đợt rà soát.",
     Action.WORK_ROUND: "Chỉ Công an xã được xác minh đối tượng và kết thúc phần rà soát của xã mình.",
     Action.ASSIGN_OFFICERS: "Chỉ Công an xã được giao, bàn giao cán bộ phụ trách đối tượng của xã mình.",
+    Action.VIEW_NATION: "Chỉ Cục Cảnh sát điều tra tội phạm về ma túy (C04) được xem số liệu toàn quốc.",
 }
 
 
@@ -301,6 +305,10 @@ def _bulk_export(user: Any, province: Area | None) -> bool:
     return province is None or area_is_visible(user, province)
 
 
+def _view_nation(user: Any, _obj: Any) -> bool:
+    return bool(user.is_superuser) or role_of(user) in NATIONAL_ROLES
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -323,6 +331,7 @@ _RULES = {
     Action.OPEN_ROUND: _open_round,
     Action.WORK_ROUND: _edit_registers,
     Action.ASSIGN_OFFICERS: _edit_registers,
+    Action.VIEW_NATION: _view_nation,
 }
 
 

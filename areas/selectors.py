@@ -28,12 +28,12 @@ def _count_below(level: str) -> Subquery:
 def children_with_counts(area: Area, user: Any) -> QuerySet[Area]:
     """The direct children of `area` that `user` may see, each with the number of communes and
     villages below it, in one query."""
-    return (
-        Area.objects.visible_to(user)
-        .filter(parent=area)
-        .annotate(commune_count=_count_below(Level.COMMUNE), village_count=_count_below(Level.VILLAGE))
-        .order_by("closed_on", "name")
-    )
+    below = Area.objects.visible_to(user)
+    # The provinces are roots of their own; the national unit lists them as its children.
+    below = below.filter(level=Level.PROVINCE) if area.level == Level.NATION else below.filter(parent=area)
+    return below.annotate(
+        commune_count=_count_below(Level.COMMUNE), village_count=_count_below(Level.VILLAGE)
+    ).order_by("closed_on", "name")
 
 
 def reorganisation_of(area: Area) -> dict[str, list[AreaSuccession]]:

@@ -66,9 +66,20 @@ def import_divisions() -> dict[str, ImportResult]:
                 name=ward["name"],
                 parent=province,
             )
+    ensure_national_root()
     for hook in AFTER_IMPORT_HOOKS:
         hook()
     return results
+
+
+NATIONAL_NAME = "Toàn quốc"
+
+
+def ensure_national_root() -> Area:
+    """The national unit (level "nation"), created if missing: the unit the national observers
+    (Cục C04) are bound to. The provinces are not placed under it; see `areas.jurisdiction`."""
+    area = Area.objects.filter(level=Level.NATION).order_by("pk").first()
+    return area or ensure_area(level=Level.NATION, kind="quốc gia", name=NATIONAL_NAME, parent=None)
 
 
 def _upsert(

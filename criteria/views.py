@@ -64,7 +64,17 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
     form = AsOfForm(request.GET or None, initial={"ngay": timezone.localdate()})
     as_of = form.as_of()
     rows = selectors.units_for_table(area, as_of)
-    cards = services.score_areas(areas=rows, as_of=as_of, proposal_date=form.proposal_date())
+    # Above a commune (a district's, a province's every unit) the table is a roll-up: it reads the
+    # night's snapshots when they cover the day; a commune's own table, a proposal date or a day
+    # the nightly run has not covered is scored live.
+    cards = None
+    if area.level in (Level.DISTRICT, Level.PROVINCE) and form.proposal_date() is None:
+        from snapshots.selectors import scorecards_of_day
+
+        cards = scorecards_of_day(rows, as_of)
+    from_snapshots = cards is not None
+    if cards is None:
+        cards = services.score_areas(areas=rows, as_of=as_of, proposal_date=form.proposal_date())
     width = max((len(c.results) for c in cards.values()), default=0)
     table_rows = [
         {
@@ -94,6 +104,7 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
         "village_passed": sum(1 for r in villages if r["card"].passed),
         "crumbs": breadcrumbs(area, request.user),
         "trail": "Bảng tiêu chí các thôn, bản",
+        "from_snapshots": from_snapshots,
     }
     return render(request, "criteria/table.html", context)
 

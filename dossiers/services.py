@@ -549,17 +549,23 @@ def mark_notifications_read(*, user: Any, dossier_id: int | None = None) -> int:
 # ---------------------------------------------------------------- the watch after recognition
 
 
-def watch_recognised(*, as_of: dt.date | None = None) -> list[WatchAlert]:
-    """Re-score every recognised unit in one batch; a unit no longer meeting a criterion gets an
-    alert (once, until resolved) and its commune and appraising body are told. An open alert is
-    resolved on the day its unit meets every criterion again, and they are told that too."""
+def watch_recognised(
+    *, as_of: dt.date | None = None, within: Area | None = None, scorecards: dict[int, Any] | None = None
+) -> list[WatchAlert]:
+    """Re-score every recognised unit (of `within`'s subtree, when given) in one batch; a unit no
+    longer meeting a criterion gets an alert (once, until resolved) and its commune and appraising
+    body are told. An open alert is resolved on the day its unit meets every criterion again, and
+    they are told that too. The nightly scoring (`snapshots`) passes the scorecards it has just
+    computed for the province, so a unit is scored once a night."""
     as_of = as_of or timezone.localdate()
-    dossiers = list(
-        Dossier.objects.filter(state=State.RECOGNISED).select_related("area", "commune", "programme")
-    )
+    recognised = Dossier.objects.filter(state=State.RECOGNISED)
+    if within is not None:
+        recognised = recognised.filter(area__path__startswith=within.path)
+    dossiers = list(recognised.select_related("area", "commune", "programme"))
     if not dossiers:
         return []
-    scorecards = score_areas(areas=[d.area for d in dossiers], as_of=as_of)
+    missing = [d.area for d in dossiers if scorecards is None or d.area_id not in scorecards]
+    scorecards = {**(scorecards or {}), **(score_areas(areas=missing, as_of=as_of) if missing else {})}
     open_alerts = set(
         WatchAlert.objects.filter(dossier__in=dossiers, resolved_on__isnull=True).values_list(
             "dossier_id", flat=True

@@ -374,23 +374,49 @@ class AtRisk:
 def at_risk(
     recognised: list[DossierRow], as_of: dt.date, scorecards: dict[int, Any] | None = None
 ) -> list[AtRisk]:
-    """Recognised units that fail a criterion on `as_of`, by one batch scoring (or the scorecards
-    already computed for the report)."""
+    """Recognised units that fail a criterion on `as_of`: from the scorecards already computed
+    for a report, else (the dashboards) from the nightly snapshots of the latest day on or before
+    `as_of`, scoring live only the units that have none (a fresh installation, a unit recognised
+    since the last night)."""
     if not recognised:
         return []
+    broken_of: dict[int, list[str]] = {}
     if scorecards is None:
-        from criteria.services import score_areas
+        from snapshots.selectors import latest_snapshots
 
-        areas = list(Area.objects.filter(pk__in=[d.area_id for d in recognised]))
-        scorecards = score_areas(areas=areas, as_of=as_of)
-    result = []
-    for row in recognised:
-        card = scorecards.get(row.area_id)
-        if card is None or not card.results or card.passed:
-            continue
-        broken = [f"{r.label}: {r.figures or r.status_label}" for r in card.results if not r.is_met]
-        result.append(AtRisk(row.area_id, row.area_name, row.decision_number, broken))
-    return result
+        snapshots = latest_snapshots([d.area_id for d in recognised], as_of)
+        for area_id, snapshot in snapshots.items():
+            if snapshot.has_criteria and not snapshot.passed:
+                broken_of[area_id] = snapshot_broken(snapshot.results)
+        missing = [d for d in recognised if d.area_id not in snapshots]
+        scorecards = _live_scorecards(missing, as_of) if missing else {}
+    for area_id, card in scorecards.items():
+        if card.results and not card.passed:
+            broken_of[area_id] = [
+                f"{r.label}: {r.figures or r.status_label}" for r in card.results if not r.is_met
+            ]
+    return [
+        AtRisk(row.area_id, row.area_name, row.decision_number, broken_of[row.area_id])
+        for row in recognised
+        if row.area_id in broken_of
+    ]
+
+
+def _live_scorecards(rows: list[DossierRow], as_of: dt.date) -> dict[int, Any]:
+    from criteria.services import score_areas
+
+    return score_areas(areas=list(Area.objects.filter(pk__in=[d.area_id for d in rows])), as_of=as_of)
+
+
+def snapshot_broken(results: list[dict[str, Any]]) -> list[str]:
+    """The broken criteria of a snapshot, as `at_risk` words them from a scorecard."""
+    from criteria.scoring import Status
+
+    return [
+        f"{r.get('label') or 'TC ' + str(r['number'])}: {r['figures'] or Status(r['status']).label}"
+        for r in results
+        if r["status"] != Status.MET
+    ]
 
 
 def overdue(dossiers: list[DossierRow], as_of: dt.date) -> list[DossierRow]:

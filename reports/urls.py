@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("toan-quoc/", views.national, name="national"),
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan"),
     path("danh-sach/", views.report_list, name="reports"),
     path("<int:pk>/", views.report_detail, name="report"),

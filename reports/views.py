@@ -24,6 +24,7 @@ from areas.permissions import Action, can, require
 from areas.widgets import DateField
 from programmes.models import Programme
 from quality.selectors import commune_scores as quality_ranking
+from snapshots.selectors import NATIONAL_GOAL_PERCENT, NATIONAL_GOAL_YEAR, national_view
 
 from . import charts, output, periods, reminders, sections, selectors, services
 from .forms import CorrectionForm, ReportRequestForm, ReportTextForm
@@ -74,6 +75,8 @@ def _as_of(request: HttpRequest) -> dt.date:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
+    if unit.level == Level.NATION:
+        return redirect("reports:national")
     as_of = _as_of(request)
     board = selectors.dashboard(unit, as_of)
     plan_charts = []
@@ -120,6 +123,40 @@ def index(request: HttpRequest) -> HttpResponse:
         "quality_rows": quality_ranking(request.user, unit, timezone.localdate())[:QUALITY_ROWS],
     }
     return render(request, "reports/index.html", context)
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    """Cục C04's view: every province's commune-level units recognised, against its target for the
+    year and the national 50 % of 2030, from the nightly snapshots (a fixed number of queries)."""
+    require(request.user, Action.VIEW_NATION)
+    as_of = _as_of(request)
+    view = national_view(as_of)
+    bars = [
+        charts.Bar(
+            label=row.province.name,
+            value=float(row.recognised_percent),
+            target=None if row.target_percent is None else float(row.target_percent),
+            note=f"{row.recognised}/{row.communes} công nhận · {row.meeting} đạt TC",
+        )
+        for row in view.provinces
+    ]
+    trend = charts.column_pairs(
+        [(str(p.year), float(p.target_percent), float(p.recognised_percent)) for p in view.years],
+        title="Cả nước theo năm: chỉ tiêu đã đăng ký và tỷ lệ xã, phường, đặc khu được công nhận",
+    )
+    context = {
+        "view": view,
+        "goal_percent": NATIONAL_GOAL_PERCENT,
+        "goal_year": NATIONAL_GOAL_YEAR,
+        "provinces_chart": charts.progress_bars(
+            bars, title="Tỷ lệ xã, phường, đặc khu được công nhận theo tỉnh, so với chỉ tiêu năm"
+        ),
+        "trend_chart": trend if view.years else None,
+        "crumbs": [_root_crumb()],
+        "trail": "Toàn quốc",
+    }
+    return render(request, "reports/national.html", context)
 
 
 @login_required

@@ -217,7 +217,7 @@ def make_bench_tree(
             for _ in range(communes)
         ]
     )
-    _set_paths(Area.objects.filter(parent=top))
+    set_paths(Area.objects.filter(parent=top))
     village_names = _place_names("Bản", offset=11)
     Area.objects.bulk_create(
         [
@@ -228,11 +228,11 @@ def make_bench_tree(
         batch_size=2000,
     )
     villages = Area.objects.filter(parent__parent=top, level=Level.VILLAGE)
-    _set_paths(villages)
+    set_paths(villages)
     return list(villages.order_by("pk"))
 
 
-def _set_paths(queryset: models.QuerySet) -> None:
+def set_paths(queryset: models.QuerySet) -> None:
     parent_path = Area.objects.filter(pk=models.OuterRef("parent_id")).values("path")[:1]
     queryset.update(
         path=Concat(

@@ -14,7 +14,9 @@ def test_import_divisions_loads_34_provinces_and_3321_communes_once(db, capsys):
     call_command("import_divisions")
     out = capsys.readouterr().out
     assert "không có thay đổi" in out
-    assert Area.objects.count() == 34 + 3321
+    # and the national unit Cục C04's observers are bound to, once
+    assert Area.objects.count() == 34 + 3321 + 1
+    assert Area.objects.get(level=Level.NATION).parent is None
 
 
 def test_load_demo_builds_both_shapes_and_every_role_and_is_idempotent(db, capsys):
@@ -35,6 +37,7 @@ def test_load_demo_builds_both_shapes_and_every_role_and_is_idempotent(db, capsy
         "co_appraiser",
         "deciding_chair",
         "province_observer",
+        "national_observer",
     }
     assert "cax_hoangthen" in capsys.readouterr().out
     # Every acting account acts for a body of its own unit; no village name is used twice.

@@ -26,13 +26,25 @@ PERSONAS = (
     "tanan_police",
     "city_police",
     "city_chair",
+    "national",
     "superuser",
 )
 
 
 @pytest.fixture
 def everyone(people):
-    return {**vars(people), "superuser": UserFactory(username="root", is_superuser=True, is_staff=True)}
+    from areas.models import Body, BodyKind
+    from areas.services import ensure_national_root
+
+    nation = ensure_national_root()
+    c04 = Body.objects.create(
+        area=nation, kind=BodyKind.POLICE, name="Cục C04", head_title="Cục trưởng", symbol="C04"
+    )
+    return {
+        **vars(people),
+        "national": UserFactory(username="c04", role=Role.NATIONAL_OBSERVER, area=nation, body=c04),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
 
 
 class _Dossier(SimpleNamespace):
@@ -154,6 +166,7 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.WORK_ROUND, "trai_mua"): {"tanan_police"},
     (Action.ASSIGN_OFFICERS, "ta_leng"): {"commune_police"},
     (Action.ASSIGN_OFFICERS, "co_muong"): {"other_police"},
+    (Action.VIEW_NATION, None): {"national", "superuser"},
 }
 
 
@@ -215,7 +228,19 @@ def test_navigation_shows_the_access_log_only_to_its_readers(rf, people):
 # ---------------------------------------------------------------- roles only in the policy
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("areas", "subjects", "criteria", "dossiers", "reports", "quality", "config", "templates")
+APPS = (
+    "areas",
+    "subjects",
+    "criteria",
+    "dossiers",
+    "reports",
+    "quality",
+    "snapshots",
+    "exchange",
+    "registry",
+    "config",
+    "templates",
+)
 # Where a role may be compared: the enum itself, the policy that gathers roles into sets, and the
 # route table the policy reads for dossier moves (roles there are data: who takes which move).
 ALLOWED = {"areas/models.py", "areas/permissions.py", "dossiers/route.py"}

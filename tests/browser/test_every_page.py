@@ -33,7 +33,6 @@ AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 NOT_PAGES = {
     "logout",  # a POST
     "password_change_done",  # after a change of password
-    "areas:list",  # the superuser's list of provinces; every role has a unit of its own
     "subjects:import_template",  # an .xlsx
     "subjects:import_confirm",  # POSTs of the import
     "subjects:import_cancel",

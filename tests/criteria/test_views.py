@@ -388,3 +388,35 @@ def test_scorecard_shows_until_when_an_attestation_counts(tree, people, login, m
     result = response.context["scorecard"].results[0]
     assert (result.status, result.evidence.valid_until) == (status, "2025-07-01")
     assert shown in " ".join(response.content.decode().split())
+
+
+def test_district_table_reads_the_nights_snapshots_and_a_communes_table_scores_live(
+    tree, people, login, monkeypatch
+):
+    import datetime as dt
+
+    from criteria import services as criteria_services
+    from snapshots import services as snapshot_services
+
+    PersonStatusFactory(person=PersonFactory(village=tree.ho_sao), kind=sm.StatusKind.ADDICT)
+    day = dt.date(2025, 6, 30)
+    snapshot_services.snapshot_province(province_id=tree.lai_chau.pk, day=day, watch=False)
+    live = criteria_services.score_areas(
+        areas=[tree.ta_leng, tree.ho_sao, tree.hoang_then, tree.co_muong, tree.muong_so], as_of=day
+    )
+    scored = []
+    monkeypatch.setattr(criteria_services, "score_areas", lambda **kwargs: scored.append(kwargs) or live)
+    client = login(people.district_police)
+    html = client.get(
+        reverse("criteria:table", args=[tree.phong_tho.pk]), {"ngay": "2025-06-30"}
+    ).content.decode()
+    assert scored == []  # no live scoring
+    assert "Theo kết quả chấm điểm hằng đêm ngày 30/06/2025" in html
+    assert "0/3 thôn, bản đạt đủ tiêu chí" in html
+    for name in ["Bản Tả Lèng", "Bản Hô Sáo", "Xã Hoang Thèn", "Bản Co Muông", "Xã Mường So"]:
+        assert name in html
+    assert "TC 8" in html and "TC 9" not in html
+    # A day the night did not cover, and a commune's own table, are scored live.
+    client.get(reverse("criteria:table", args=[tree.phong_tho.pk]), {"ngay": "2025-06-29"})
+    client.get(reverse("criteria:table", args=[tree.hoang_then.pk]), {"ngay": "2025-06-30"})
+    assert len(scored) == 2
