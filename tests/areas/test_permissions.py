@@ -149,8 +149,13 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.DECIDE_TRANSFER, "transfer_to_hai_phong"): {"city_police"},
     (Action.USE_ADMIN, None): {"superuser"},
     # A body's register of outgoing documents: its own staff, and those following its jurisdiction.
-    (Action.READ_OUTGOING_REGISTER, "district_committee_body"): {"district_chair", "province", "superuser"},
-    (Action.READ_OUTGOING_REGISTER, "city_committee_body"): {"city_chair", "superuser"},
+    (Action.READ_OUTGOING_REGISTER, "district_committee_body"): {
+        "district_chair",
+        "province",
+        "national",
+        "superuser",
+    },
+    (Action.READ_OUTGOING_REGISTER, "city_committee_body"): {"city_chair", "national", "superuser"},
     (Action.RESERVE_NUMBER, "district_committee_body"): {"district_chair"},
     (Action.RESERVE_NUMBER, "city_police_body"): {"city_police"},
     # Only a province is exported whole, by its own police and steering committee.
