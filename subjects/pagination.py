@@ -13,6 +13,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -27,7 +28,10 @@ class CountCachingPaginator(Paginator):
         queryset: Any = self.object_list
         query = queryset.query.chain()
         query.clear_ordering(force=True)
-        sql, params = query.get_compiler(queryset.db).as_sql()
+        try:
+            sql, params = query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # `.none()`, or a filter nothing can match
+            return 0
         vendor = connections[queryset.db].vendor
         key = "list-count:" + hashlib.sha256(f"{vendor}|{sql}|{params!r}".encode()).hexdigest()
         cached = cache.get(key)

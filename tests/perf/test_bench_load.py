@@ -36,6 +36,7 @@ def _env(tmp: Path) -> dict[str, str]:
             "REDIS_URL": "",
             "VAR_DIR": str(tmp / "var"),
             "MEDIA_ROOT": str(tmp / "var" / "media"),
+            "PYTHONUNBUFFERED": "1",
         }
     )
     return env

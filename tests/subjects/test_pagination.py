@@ -43,3 +43,8 @@ def test_a_large_count_is_reused_for_the_same_query_only():
     assert CountCachingPaginator(mine, 25).count == 3  # cached for a minute
     assert CountCachingPaginator(theirs, 25).count == 0  # another query: its own count
     assert CountCachingPaginator(mine.filter(level="commune"), 25).count == 4
+
+
+@pytest.mark.django_db
+def test_an_empty_queryset_counts_zero():
+    assert CountCachingPaginator(Area.objects.none(), 25).count == 0

@@ -123,16 +123,29 @@ class Command(BaseCommand):
                     )
                     self.stdout.write(f"  ({_load()})")
                 users = options["saturation_users"]
+                cpu_before = processes.cpu_seconds()
                 stats = self._locust(
                     tmp, host, users=users, seconds=options["saturation_seconds"], wait=False
                 )
+                cpu_after = processes.cpu_seconds()
                 total = stats["Aggregated"]
                 self.stdout.write(
                     f"RESULT saturation users={users} rps={total['rps']:.1f} p50_ms={total['p50']:.0f} "
                     f"p95_ms={total['p95']:.0f} errors={total['errors']}"
                 )
+                if total["count"]:
+                    # CPU the app and its database spent per request, whatever else the machine
+                    # runs: the throughput these cores would give with nothing else on them.
+                    app = (cpu_after[0] - cpu_before[0]) * 1000 / total["count"]
+                    db = (cpu_after[1] - cpu_before[1]) * 1000 / total["count"]
+                    cores = os.cpu_count() or 1
+                    self.stdout.write(
+                        f"  CPU mỗi lượt: ứng dụng {app:.1f} ms + PostgreSQL {db:.1f} ms → trần ước tính trên "
+                        f"{cores} lõi rảnh ≈ {cores * 1000 / max(app + db, 0.1):.0f} lượt/s"
+                    )
                 self.stdout.write(f"  ({_load()})")
                 self._table("Theo trang khi bão hòa (ms):", stats)
+                self.stdout.write(processes.memory())
                 stats = {}
                 for role in ("CommunePolice", "DistrictPolice", "Chair"):
                     stats |= self._locust(
@@ -413,6 +426,8 @@ class _Processes:
 
     def __enter__(self) -> _Processes:
         self._previous = signal.signal(signal.SIGTERM, self._terminate)
+        # Ctrl-C interrupts even when started where SIGINT is ignored (a background job).
+        self._previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
         return self
 
     @staticmethod
@@ -429,6 +444,51 @@ class _Processes:
 
     def tail(self, name: str) -> str:
         return self.running[name][1].read_text(errors="replace")[-3000:]
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time (user + system) so far of gunicorn's and the worker's processes, and of the
+        PostgreSQL backends serving this database (0 for the database when not on this host)."""
+        import psutil  # type: ignore[import-untyped]
+
+        def spent(process) -> float:
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                return 0.0
+            return times.user + times.system
+
+        app = 0.0
+        for process, _ in self.running.values():
+            try:
+                tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            app += sum(spent(p) for p in tree)
+        db = 0.0
+        name = settings.DATABASES["default"]["NAME"]
+        if connection.vendor == "postgresql":
+            for process in psutil.process_iter(["cmdline"]):
+                title = " ".join(process.info["cmdline"] or [])
+                if title.startswith("postgres:") and f" {name} " in f"{title} ":
+                    db += spent(process)
+        return app, db
+
+    def memory(self) -> str:
+        """Resident memory of gunicorn's workers and of the Celery worker, after the load."""
+        import psutil  # type: ignore[import-untyped]
+
+        parts = []
+        for name, (process, _) in self.running.items():
+            try:
+                tree = psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                continue
+            sizes = [p.memory_info().rss / 2**20 for p in tree if p.is_running()]
+            if sizes:
+                parts.append(
+                    f"{name}: {len(sizes)} tiến trình con, lớn nhất {max(sizes):.0f} MB, tổng {sum(sizes):.0f} MB"
+                )
+        return "Bộ nhớ (RSS): " + "; ".join(parts)
 
     def check_alive(self) -> None:
         for name, (process, _) in self.running.items():
@@ -448,6 +508,7 @@ class _Processes:
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         signal.signal(signal.SIGTERM, self._previous)
+        signal.signal(signal.SIGINT, self._previous_int)
 
 
 def _num(value: str) -> float:
