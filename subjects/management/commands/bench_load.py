@@ -23,6 +23,7 @@ import contextlib
 import csv
 import json
 import os
+import runpy
 import secrets
 import signal
 import socket
@@ -108,8 +109,7 @@ class Command(BaseCommand):
                 self._start(processes, env, tmp, port)
                 host = f"http://127.0.0.1:{port}"
                 self.stdout.write(
-                    f"Ứng dụng: {host}, gunicorn {env.get('GUNICORN_WORKERS', 'mặc định')} tiến trình × "
-                    f"{env.get('GUNICORN_THREADS', 'mặc định')} luồng; cơ sở dữ liệu {connection.vendor}; "
+                    f"Ứng dụng: {host}, gunicorn {_gunicorn(env)}; cơ sở dữ liệu {connection.vendor}; "
                     f"{_load()}"
                 )
                 # Warm-up: every worker imports, connects and fills its template cache.
@@ -136,11 +136,12 @@ class Command(BaseCommand):
                 if total["count"]:
                     # CPU the app and its database spent per request, whatever else the machine
                     # runs: the throughput these cores would give with nothing else on them.
-                    app = (cpu_after[0] - cpu_before[0]) * 1000 / total["count"]
-                    db = (cpu_after[1] - cpu_before[1]) * 1000 / total["count"]
+                    spent = processes.cpu_spent(cpu_before, cpu_after)
+                    app = spent["app"] * 1000 / total["count"]
+                    db = spent["db"] * 1000 / total["count"]
                     cores = os.cpu_count() or 1
                     self.stdout.write(
-                        f"  CPU mỗi lượt: ứng dụng {app:.1f} ms + PostgreSQL {db:.1f} ms → trần ước tính trên "
+                        f"  CPU mỗi lượt: gunicorn và worker {app:.1f} ms + PostgreSQL {db:.1f} ms → trần ước tính trên "
                         f"{cores} lõi rảnh ≈ {cores * 1000 / max(app + db, 0.1):.0f} lượt/s"
                     )
                 self.stdout.write(f"  ({_load()})")
@@ -445,33 +446,47 @@ class _Processes:
     def tail(self, name: str) -> str:
         return self.running[name][1].read_text(errors="replace")[-3000:]
 
-    def cpu_seconds(self) -> tuple[float, float]:
-        """CPU time (user + system) so far of gunicorn's and the worker's processes, and of the
-        PostgreSQL backends serving this database (0 for the database when not on this host)."""
+    def cpu_seconds(self) -> dict[int, tuple[str, float]]:
+        """CPU time (user + system) so far of each process of gunicorn and the worker ("app") and
+        of each PostgreSQL backend serving this database ("db"), by pid."""
         import psutil  # type: ignore[import-untyped]
 
-        def spent(process) -> float:
+        found: dict[int, tuple[str, float]] = {}
+
+        def note(process, kind: str) -> None:
             try:
                 times = process.cpu_times()
             except (psutil.NoSuchProcess, psutil.AccessDenied):
-                return 0.0
-            return times.user + times.system
+                return
+            found[process.pid] = (kind, times.user + times.system)
 
-        app = 0.0
         for process, _ in self.running.values():
             try:
-                tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+                root = psutil.Process(process.pid)
+                tree = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 continue
-            app += sum(spent(p) for p in tree)
-        db = 0.0
+            for member in tree:
+                note(member, "app")
         name = settings.DATABASES["default"]["NAME"]
         if connection.vendor == "postgresql":
             for process in psutil.process_iter(["cmdline"]):
                 title = " ".join(process.info["cmdline"] or [])
                 if title.startswith("postgres:") and f" {name} " in f"{title} ":
-                    db += spent(process)
-        return app, db
+                    note(process, "db")
+        return found
+
+    @staticmethod
+    def cpu_spent(
+        before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+    ) -> dict[str, float]:
+        """Seconds spent between two readings; a process that ended in between is not counted
+        after its last reading, one that started is counted whole."""
+        spent = {"app": 0.0, "db": 0.0}
+        for pid, (kind, seconds) in after.items():
+            earlier = before.get(pid)
+            spent[kind] += seconds - (earlier[1] if earlier and earlier[0] == kind else 0.0)
+        return spent
 
     def memory(self) -> str:
         """Resident memory of gunicorn's workers and of the Celery worker, after the load."""
@@ -509,6 +524,18 @@ class _Processes:
                 process.wait()
         signal.signal(signal.SIGTERM, self._previous)
         signal.signal(signal.SIGINT, self._previous_int)
+
+
+def _gunicorn(env: dict[str, str]) -> str:
+    """Workers × threads as deploy/gunicorn.conf.py computes them with this environment."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        conf = runpy.run_path(str(BASE_DIR / "deploy" / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return f"{conf['workers']} tiến trình × {conf['threads']} luồng ({conf['worker_class']})"
 
 
 def _num(value: str) -> float:
