@@ -490,7 +490,7 @@ class _Processes:
 
     def memory(self) -> str:
         """Resident memory of gunicorn's workers and of the Celery worker, after the load."""
-        import psutil  # type: ignore[import-untyped]
+        import psutil
 
         parts = []
         for name, (process, _) in self.running.items():
