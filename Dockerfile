@@ -13,4 +13,5 @@ RUN pip install --no-cache-dir -c constraints.txt . \
 RUN useradd --system --home /app app && mkdir -p /app/var/media /app/var/signing && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers × threads: deploy/gunicorn.conf.py (chosen with `manage.py bench_load`, see README).
+CMD ["gunicorn", "config.wsgi:application", "--config", "deploy/gunicorn.conf.py"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck migrations-check worker bench clean-db
+.PHONY: run test install lint typecheck migrations-check worker bench bench-load clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ typecheck: $(STAMP)
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+## The load benchmark (README, "Load benchmark"): PostgreSQL and Redis of this machine, its own
+## database khongmatuy_load. BENCH_ARGS="--step-seconds 30" for other options.
+bench-load: $(STAMP)
+	scripts/bench-load

@@ -7,6 +7,13 @@ class AreasConfig(AppConfig):
     name = "areas"
     verbose_name = "Địa bàn và người dùng"
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.sessions import stamp_on_login
+
+        user_logged_in.connect(stamp_on_login, dispatch_uid="config.sessions.stamp_on_login")
+
 
 class SecureAdminConfig(admin_apps.AdminConfig):
     """`django.contrib.admin` with `areas.admin_site.SecureAdminSite` as `admin.site`

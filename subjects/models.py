@@ -548,7 +548,12 @@ class DrugTest(Register):
         verbose_name = "xét nghiệm chất ma túy"
         verbose_name_plural = "xét nghiệm chất ma túy"
         ordering = ["person", "-tested_on"]
-        indexes = [models.Index(fields=["person", "tested_on"], name="drugtest_person_date_idx")]
+        indexes = [
+            models.Index(fields=["person", "tested_on"], name="drugtest_person_date_idx"),
+            # The cross-person list (newest first, pk for stable pages): read in index order and
+            # stopped after a page, instead of sorting every test of a district or province.
+            models.Index(fields=["-tested_on", "id"], name="drugtest_date_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(result__in=["positive", "negative"]),

@@ -27,6 +27,7 @@ from . import models as m
 from .access import log_access, log_area, log_person_read
 from .forms import AssignForm
 from .officers import commune_officers
+from .pagination import CountCachingPaginator
 from .registers import LIST_PAGES, PERSON_RECORDS, PERSONS, REGISTERS, TIMELINE_REGISTERS, RegisterConfig
 from .tables import display_value
 
@@ -80,7 +81,7 @@ class ObjectListView(RegisterView):
         if not valid:
             messages.error(request, FILTER_ERROR)
         queryset = filterset.qs if valid else filterset.queryset.none()
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CountCachingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
             (self.register.object_url(obj), [(column, column.cell(obj)) for column in self.register.columns])
             for obj in page
