@@ -64,6 +64,8 @@ class Action(enum.StrEnum):
     USE_ADMIN = "use_admin"
     READ_OUTGOING_REGISTER = "read_outgoing_register"  # obj: the body
     RESERVE_NUMBER = "reserve_number"  # obj: the body
+    PREPARE_PAPER = "prepare_paper"  # obj: a paper, or anything with .dossier and .kind
+    FINALISE_PAPER = "finalise_paper"  # obj: a paper (numbers it in its issuer's register)
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -90,6 +92,8 @@ REFUSALS: dict[Action, str] = {
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
     Action.READ_OUTGOING_REGISTER: "Bạn chỉ xem được sổ văn bản đi của cơ quan mình.",
     Action.RESERVE_NUMBER: "Chỉ cán bộ của cơ quan được giữ số trong sổ văn bản đi của cơ quan.",
+    Action.PREPARE_PAPER: "Văn bản này do cơ quan ban hành soạn, khi hồ sơ đang ở bước của cơ quan đó.",
+    Action.FINALISE_PAPER: "Chỉ người đứng đầu cơ quan ban hành hoàn thành, vào sổ văn bản này.",
 }
 
 
@@ -264,6 +268,36 @@ def _reserve_number(user: Any, body: Any) -> bool:
     return user.body_id is not None and (body is None or user.body_id == body.pk)
 
 
+def _paper_roles(function: str, *, finalise: bool) -> set[str]:
+    """The roles that write a paper issued by the body of route `function`: its issuer's role
+    finalises (signs) it; the commune police also prepare the papers of their commune's committee."""
+    from dossiers.route import ROLE_FUNCTION
+
+    issuing = {role for role, f in ROLE_FUNCTION.items() if f == function}
+    if not finalise and issuing & COMMUNE_ROLES:
+        return set(COMMUNE_ROLES)
+    return issuing
+
+
+def _paper_action(user: Any, paper: Any, *, finalise: bool) -> bool:
+    from papers.specs import SPECS
+
+    spec = SPECS.get(paper.kind)
+    dossier = paper.dossier
+    if spec is None or is_read_only(user) or dossier.state not in spec.states:
+        return False
+    role = role_of(user)
+    return role in _paper_roles(spec.function, finalise=finalise) and acts_for(user, dossier, role)
+
+
+def _prepare_paper(user: Any, paper: Any) -> bool:
+    return _paper_action(user, paper, finalise=False)
+
+
+def _finalise_paper(user: Any, paper: Any) -> bool:
+    return _paper_action(user, paper, finalise=True)
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -282,6 +316,8 @@ _RULES = {
     Action.USE_ADMIN: _use_admin,
     Action.READ_OUTGOING_REGISTER: _read_outgoing_register,
     Action.RESERVE_NUMBER: _reserve_number,
+    Action.PREPARE_PAPER: _prepare_paper,
+    Action.FINALISE_PAPER: _finalise_paper,
 }
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dossiers",
     "reports",
     "registry",
+    "papers",
 ]
 
 MIDDLEWARE = [

@@ -22,5 +22,6 @@ urlpatterns = [
     path("ho-so/", include("dossiers.urls")),
     path("bao-cao/", include("reports.urls")),
     path("so-van-ban-di/", include("registry.urls")),
+    path("van-ban/", include("papers.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -47,9 +47,13 @@ NOT_PAGES = {
     "dossiers:take_over",
     "subjects:transfer_decide",  # POST: the deciding body's answer to a transfer request
     "dossiers:document",  # files: uploads and PDFs
-    "dossiers:appraisal_minutes",
     "dossiers:decision",
     "reports:download",
+    "papers:start",  # POSTs of the papers: a draft started, finalised, replaced
+    "papers:finalise",
+    "papers:replace",
+    "papers:preview",  # PDFs
+    "papers:file",
 }
 
 
