@@ -69,7 +69,7 @@ def person_of(body: Body | None) -> str:
     """The name of the first active user acting for `body` ("" when none)."""
     if body is None:
         return ""
-    user = body.users.filter(is_active=True).order_by("pk").first()  # type: ignore[attr-defined]
+    user = body.users.filter(is_active=True).order_by("pk").first()
     return user.display_name if user else ""
 
 
@@ -163,7 +163,7 @@ def _met(rows: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
 
 def prefill(spec: PaperSpec, dossier: Dossier, issuer: Body, day: dt.date) -> dict[str, str]:
     """The sections of a new draft of `spec` for `dossier`, written on `day`."""
-    builder = _BUILDERS[spec.kind]
+    builder = _BUILDERS[PaperKind(spec.kind)]
     sections = builder(_Facts(dossier, issuer, day))
     return {section.key: sections.get(section.key, "") for section in spec.sections}
 
@@ -235,7 +235,7 @@ def _attachments(f: _Facts, kinds: list[str]) -> list[str]:
         if not asked_for(spec, f.dossier):
             continue
         paper = f.papers.get(kind)
-        lines.append(f"{ATTACHMENT_NAMES[kind]} {cited(paper)}".strip())
+        lines.append(f"{ATTACHMENT_NAMES[PaperKind(kind)]} {cited(paper)}".strip())
     return lines
 
 

@@ -125,7 +125,7 @@ class Paper(models.Model):
         ]
 
     def __str__(self) -> str:
-        number = f" số {self.entry.reference}" if self.entry_id else " (bản nháp)"
+        number = f" số {self.entry.reference}" if self.entry is not None else " (bản nháp)"
         return f"{self.get_kind_display()}{number}"
 
     def get_absolute_url(self) -> str:

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Chứng thư số: {path}{' (đã có)' if had_certificate else ' (vừa cấp, CA minh họa)'}"
         )
-        if user.body_id is not None:
+        if user.body is not None:
             self.stdout.write(f"Chứng thư số của cơ quan ({user.body.name}): {organisation_path(user.body)}")
         self.stdout.write(f"Khóa TOTP: {base64.b32encode(device.bin_key).decode()}")
         self.stdout.write(f"Địa chỉ cấu hình ứng dụng xác thực: {device.config_url}")
