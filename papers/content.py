@@ -117,14 +117,20 @@ def criteria_rows(dossier: Dossier, day: dt.date, *, appraisal: bool) -> tuple[s
     submission) when there is one, otherwise the unit scored on `day`; with the appraiser's
     findings and reasons for the appraisal minutes. Figures are counts, never names."""
     from criteria.scoring import Status
-    from dossiers.services import current_results
+    from criteria.services import score_area
+    from dossiers.services import criteria_set_of, current_results
 
     card = (dossier.appraisal_scorecard if appraisal else None) or dossier.submission_scorecard
     if card:
         results, set_name = card.get("results", []), card.get("criteria_set_name", "")
+    elif appraisal:
+        results, set_name = current_results(dossier, day), ""
     else:
-        results = current_results(dossier, day)
-        set_name = ""
+        # Before the dossier is proposed, the commune's papers score it as a proposal of `day`.
+        scored = score_area(
+            area=dossier.area, as_of=day, criteria_set=criteria_set_of(dossier), proposal_date=day
+        ).to_dict()
+        results, set_name = scored["results"], scored.get("criteria_set_name", "")
     findings = {f.number: f for f in dossier.findings.all()} if appraisal else {}
     rows = []
     for result in results:

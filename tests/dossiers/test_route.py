@@ -176,6 +176,6 @@ def test_tan_an_without_a_district_is_appraised_and_decided_by_the_city(walk, pe
     assert dossier.state == State.FORWARDED
     dossier = walk.step(dossier, Move.ACCEPT, people.city_police)
     dossier = walk.step(dossier, Move.APPRAISE_PASS, people.city_police)
-    dossier = walk.to(dossier, State.RECOGNISED, decider=people.city_chair)
+    dossier = walk.to(dossier, State.RECOGNISED, appraiser=people.city_police, decider=people.city_chair)
     assert dossier.state == State.RECOGNISED
-    assert dossier.decision.number == "12/QĐ-UBND"
+    assert dossier.decision.number == "01/QĐ-UBND"
