@@ -10,6 +10,7 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -175,14 +176,17 @@ def issue_signed_decision(
         )
     signed_at = signed_at or timezone.now()
     unit = unit_phrase(dossier)
-    entry = take_number(
-        body=decider,
-        kind=DocumentKind.DECISION,
-        on=decided_on,
-        summary=f"Công nhận {unit} đạt tiêu chí không ma túy",
-        by=user,
-        reservation=reservation,
-    )
+    try:
+        entry = take_number(
+            body=decider,
+            kind=DocumentKind.DECISION,
+            on=decided_on,
+            summary=f"Công nhận {unit} đạt tiêu chí không ma túy",
+            by=user,
+            reservation=reservation,
+        )
+    except ValidationError as exc:  # the reserved number was used by a signing at the same instant
+        raise MoveRefused(" ".join(exc.messages)) from exc
     context = decision_context(
         dossier=dossier,
         number=entry.reference,
