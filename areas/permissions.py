@@ -77,6 +77,8 @@ class Action(enum.StrEnum):
     WORK_ROUND = "work_round"  # obj: the commune whose part is worked (verify, close)
     ASSIGN_OFFICERS = "assign_officers"  # obj: the unit of the records (or None)
     VIEW_NATION = "view_nation"  # the national view: every province against its targets
+    PREPARE_PAPER = "prepare_paper"  # obj: a paper, or anything with .dossier and .kind
+    FINALISE_PAPER = "finalise_paper"  # obj: a paper (numbers it in its issuer's register)
 
 
 # Actions that change something: refused to read-only roles whatever else holds.
@@ -110,6 +112,8 @@ REFUSALS: dict[Action, str] = {
     Action.WORK_ROUND: "Chỉ Công an xã được xác minh đối tượng và kết thúc phần rà soát của xã mình.",
     Action.ASSIGN_OFFICERS: "Chỉ Công an xã được giao, bàn giao cán bộ phụ trách đối tượng của xã mình.",
     Action.VIEW_NATION: "Chỉ Cục Cảnh sát điều tra tội phạm về ma túy (C04) được xem số liệu toàn quốc.",
+    Action.PREPARE_PAPER: "Văn bản này do cơ quan ban hành soạn, khi hồ sơ đang ở bước của cơ quan đó.",
+    Action.FINALISE_PAPER: "Chỉ người đứng đầu cơ quan ban hành hoàn thành, vào sổ văn bản này.",
 }
 
 
@@ -309,6 +313,36 @@ def _view_nation(user: Any, _obj: Any) -> bool:
     return bool(user.is_superuser) or role_of(user) in NATIONAL_ROLES
 
 
+def _paper_roles(function: str, *, finalise: bool) -> set[str]:
+    """The roles that write a paper issued by the body of route `function`: its issuer's role
+    finalises (signs) it; the commune police also prepare the papers of their commune's committee."""
+    from dossiers.route import ROLE_FUNCTION
+
+    issuing = {role for role, f in ROLE_FUNCTION.items() if f == function}
+    if not finalise and issuing & COMMUNE_ROLES:
+        return set(COMMUNE_ROLES)
+    return issuing
+
+
+def _paper_action(user: Any, paper: Any, *, finalise: bool) -> bool:
+    from papers.specs import SPECS
+
+    spec = SPECS.get(paper.kind)
+    dossier = paper.dossier
+    if spec is None or is_read_only(user) or dossier.state not in spec.states:
+        return False
+    role = role_of(user)
+    return role in _paper_roles(spec.function, finalise=finalise) and acts_for(user, dossier, role)
+
+
+def _prepare_paper(user: Any, paper: Any) -> bool:
+    return _paper_action(user, paper, finalise=False)
+
+
+def _finalise_paper(user: Any, paper: Any) -> bool:
+    return _paper_action(user, paper, finalise=True)
+
+
 _RULES = {
     Action.EDIT_REGISTERS: _edit_registers,
     Action.SEE_FULL_CCCD: _see_full_cccd,
@@ -332,6 +366,8 @@ _RULES = {
     Action.WORK_ROUND: _edit_registers,
     Action.ASSIGN_OFFICERS: _edit_registers,
     Action.VIEW_NATION: _view_nation,
+    Action.PREPARE_PAPER: _prepare_paper,
+    Action.FINALISE_PAPER: _finalise_paper,
 }
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "exchange",
     "quality",
     "snapshots",
+    "papers",
 ]
 
 MIDDLEWARE = [

@@ -26,5 +26,6 @@ urlpatterns = [
     path("trao-doi/", include("exchange.urls")),
     path("api/v1/", exchange_api.urls),
     path("chat-luong/", include("quality.urls")),
+    path("van-ban/", include("papers.urls")),
     path("quan-tri/", admin.site.urls),
 ]

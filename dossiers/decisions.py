@@ -1,5 +1,7 @@
-"""The recognition decision (QUYẾT ĐỊNH) and the appraisal minutes (BIÊN BẢN THẨM ĐỊNH) as
-official documents; the decision is signed digitally after a fresh OTP code from the signer."""
+"""The recognition decision (QUYẾT ĐỊNH) as an official document, numbered in the deciding body's
+register of outgoing documents and signed digitally by the chair and by the organisation after a
+fresh OTP code from the chair. The other papers of a dossier (tờ trình, báo cáo, biên bản) are in
+the `papers` app."""
 
 from __future__ import annotations
 
@@ -8,16 +10,16 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from areas.models import DISTRICTS_CEASED_ON, commune_level_words
 
-from .documents import committee_name, document_number, place_and_date, render_pdf, short_name
+from .documents import committee_name, place_and_date, render_pdf, short_name
 from .exceptions import MoveRefused
 from .models import Decision, Dossier
-from .route import State
 from .uploads import save_file
 
 
@@ -33,27 +35,41 @@ def unit_phrase(dossier: Dossier) -> str:
 
 
 def decision_context(
-    *, dossier: Dossier, number: str, decided_on: dt.date, signer: Any, signed_at: dt.datetime | None
+    *,
+    dossier: Dossier,
+    number: str,
+    decided_on: dt.date,
+    signer: Any,
+    signed_at: dt.datetime | None,
+    proposal: Any = None,
 ) -> dict[str, Any]:
-    """The decision's text: its legal bases are the governing programme's, its bodies and titles
-    those the programme's route names."""
+    """The decision's text: its legal bases are the governing programme's (with their dates, e.g.
+    "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"), its bodies and head titles
+    those the programme's route names, and it acts on the appraising police's tờ trình `proposal`
+    (a finalised `papers.Paper`, cited by its number in the register)."""
     decider, appraiser = dossier.decider, dossier.appraiser
     parent_body, issuing_body = decider.header_lines()
-    appraised = dossier.events.filter(to_state=State.APPRAISED_PASS).order_by("-at").first()
-    appraised_on = f" ngày {timezone.localtime(appraised.at):%d/%m/%Y}" if appraised else ""
     unit = unit_phrase(dossier)
     commune_committee = committee_name(dossier.commune)
     above = dossier.commune.parent
-    stamp = []
+    stamp: list[str] = []
+    organisation_stamp: list[str] = []
     if signed_at is not None:
         local = timezone.localtime(signed_at)
         stamp = [
             f"Ký số bởi: {signer.display_name}",
-            f"Cơ quan: {decider.name}",
+            f"Thời gian ký: {local:%d/%m/%Y %H:%M:%S}",
+        ]
+        organisation_stamp = [
+            f"Ký số bởi: {decider.name}",
             f"Thời gian ký: {local:%d/%m/%Y %H:%M:%S}",
         ]
     subject = "không có ma túy" if decided_on < DISTRICTS_CEASED_ON else "không ma túy"
     head_of_appraiser = appraiser.head_of
+    if proposal is not None and proposal.entry is not None:
+        proposed = f"tại Tờ trình số {proposal.entry.reference} ngày {proposal.issued_on:%d/%m/%Y}"
+    else:
+        proposed = "tại hồ sơ đề nghị công nhận"
     return {
         "title_kind": "QUYẾT ĐỊNH",
         "title_subject": f"Về việc công nhận {unit} đạt tiêu chí “{subject}”",
@@ -66,8 +82,7 @@ def decision_context(
         else decider.name.upper(),
         "bases": [
             *dossier.programme.basis_lines(decided_on),
-            f"Theo đề nghị của {head_of_appraiser} tại Biên bản thẩm định{appraised_on} và hồ sơ đề nghị "
-            f"công nhận của {commune_committee}",
+            f"Theo đề nghị của {head_of_appraiser} {proposed}",
         ],
         "articles": [
             f"Công nhận {unit}{', ' + lower_first(above.name) if above else ''} đạt tiêu chí “{subject}” "
@@ -89,6 +104,7 @@ def decision_context(
         else f"TM. {decider.name.upper()}",
         "signature_title": decider.head_title.upper(),
         "signature_stamp": stamp,
+        "organisation_stamp": organisation_stamp,
         "signer_name": signer.display_name,
         "commune_level_words": commune_level_words(decided_on),
     }
@@ -111,47 +127,90 @@ def issue_signed_decision(
     *,
     dossier: Dossier,
     user: Any,
-    decision_number: str = "",
+    reserved_number: str | int = "",
     decided_on: dt.date | None = None,
     signed_at: dt.datetime | None = None,
     otp_token: str = "",
     **_extra: Any,
 ) -> Decision:
-    """Render the decision, sign it with the chair's certificate and store it unchanged.
-    Refused without a valid fresh OTP code, a number, or a certificate."""
-    from .signing import SigningUnavailable, sign_pdf
+    """Render the decision, sign it with the chair's certificate and the organisation's, and store
+    it unchanged. Its number comes from the deciding body's register of outgoing documents: the
+    next one, or `reserved_number`, a number reserved by hand there that no document has used.
+    Refused without the appraising police's finalised tờ trình, a valid fresh OTP code, or the
+    certificates. Runs inside the caller's transaction (`services.move`): the register's lock on
+    the body is held until the decision is saved, so parallel signings get distinct numbers."""
+    from papers.models import PaperKind
+    from papers.selectors import current_paper
+    from registry.models import DocumentKind
+    from registry.selectors import free_reservations
+    from registry.services import attach, take_number
 
-    number_part = (decision_number or "").strip()
-    if not number_part.isdigit():
-        raise MoveRefused("Số quyết định phải là số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.")
-    number = f"{document_number(number_part)}/QĐ-{dossier.decider.symbol}"
+    from .signing import SigningUnavailable, sign_official_pdf
+
     decided_on = decided_on or timezone.localdate()
-    taken = Decision.objects.filter(issuer=dossier.decider, number=number, year=decided_on.year)
-    if taken.exists():
-        raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.")
+    decider = dossier.decider
+    reservation = None
+    wanted = str(reserved_number or "").strip()
+    if wanted:
+        if not wanted.isdigit():
+            raise MoveRefused("Số giữ chỗ chỉ gồm chữ số (ví dụ 125).")
+        reservation = (
+            free_reservations(body=decider, kind=DocumentKind.DECISION, year=decided_on.year)
+            .filter(number=int(wanted))
+            .first()
+        )
+        if reservation is None:
+            raise MoveRefused(
+                f"Số {int(wanted):02d} chưa được giữ chỗ (hoặc đã dùng) trong sổ văn bản đi năm {decided_on.year} "
+                f"của {decider.name}; để trống để lấy số tiếp theo của sổ."
+            )
+    proposal = current_paper(dossier, PaperKind.APPRAISAL_SUBMISSION)
+    if proposal is None:
+        raise MoveRefused(
+            f"Chưa có Tờ trình đề nghị công nhận của {dossier.appraiser.name} (đã hoàn thành, vào sổ); "
+            "quyết định công nhận được ban hành theo tờ trình đó."
+        )
     if not verify_otp(user, otp_token):
         raise MoveRefused(
             "Mã xác thực (OTP) không đúng hoặc đã dùng; hãy nhập mã mới trên ứng dụng xác thực."
         )
     signed_at = signed_at or timezone.now()
+    unit = unit_phrase(dossier)
+    try:
+        entry = take_number(
+            body=decider,
+            kind=DocumentKind.DECISION,
+            on=decided_on,
+            summary=f"Công nhận {unit} đạt tiêu chí không ma túy",
+            by=user,
+            reservation=reservation,
+        )
+    except ValidationError as exc:  # the reserved number was used by a signing at the same instant
+        raise MoveRefused(" ".join(exc.messages)) from exc
     context = decision_context(
-        dossier=dossier, number=number, decided_on=decided_on, signer=user, signed_at=signed_at
+        dossier=dossier,
+        number=entry.reference,
+        decided_on=decided_on,
+        signer=user,
+        signed_at=signed_at,
+        proposal=proposal,
     )
     pdf = render_pdf("documents/decision.html", context)
     try:
-        signed = sign_pdf(
+        signed = sign_official_pdf(
             pdf,
-            user=user,
-            reason=f"Quyết định công nhận {unit_phrase(dossier)} đạt tiêu chí không có ma túy",
-            location=short_name(dossier.decider.area),
+            person=user,
+            organisation_body=decider,
+            reason=f"Quyết định công nhận {unit} đạt tiêu chí không ma túy",
+            location=short_name(decider.area),
         )
     except SigningUnavailable as exc:
         raise MoveRefused(str(exc)) from exc
     decision = Decision(
         dossier=dossier,
-        number=number,
+        number=entry.reference,
         decided_on=decided_on,
-        issuer=dossier.decider,
+        issuer=decider,
         year=decided_on.year,
         signer=user,
         signer_name=user.display_name,
@@ -162,69 +221,15 @@ def issue_signed_decision(
     try:
         with transaction.atomic():
             decision.save()
-    except IntegrityError as exc:  # another signing took the number since it was checked
-        raise MoveRefused(f"Số quyết định {number} năm {decided_on.year} đã được dùng.") from exc
+    except IntegrityError as exc:  # a number entered in the old way by another path
+        raise MoveRefused(f"Số quyết định {entry.reference} năm {decided_on.year} đã được dùng.") from exc
+    attach(entry, decision)
     return decision
 
 
-def appraisal_minutes_pdf(dossier: Dossier) -> bytes:
-    """BIÊN BẢN THẨM ĐỊNH: the criteria one by one (computed and appraised result, with the
-    appraiser's reasons) and the co-appraising bodies' opinions, from the frozen data; it cites
-    the legal bases of the dossier's programme only."""
-    body = dossier.appraiser
-    parent_body, issuing_body = body.header_lines()
-    conclusion = (
-        dossier.events.filter(to_state__in=[State.APPRAISED_PASS, State.APPRAISED_FAIL])
-        .order_by("-at")
-        .first()
-    )
-    card = dossier.appraisal_scorecard or dossier.submission_scorecard or {"results": []}
-    findings = {f.number: f for f in dossier.findings.all()}
-    rows = []
-    for result in card.get("results", []):
-        finding = findings.get(result["number"])
-        rows.append(
-            {
-                "number": result["number"],
-                "text": result["text"],
-                "figures": result.get("figures", ""),
-                "computed": _status_label(result["status"]),
-                "appraised": _status_label(finding.status if finding else result["status"]),
-                "reason": finding.reason if finding else "",
-            }
-        )
-    day = timezone.localdate(conclusion.at) if conclusion else timezone.localdate()
-    appraiser = conclusion.actor if conclusion else None
-    context = {
-        "title_kind": "BIÊN BẢN THẨM ĐỊNH",
-        "title_subject": f"Hồ sơ đề nghị công nhận {unit_phrase(dossier)} đạt tiêu chí “không có ma túy”",
-        "parent_body": parent_body,
-        "issuing_body": issuing_body,
-        "number": f"{dossier.pk:02d}/BB-{body.symbol}",
-        "place_date": place_and_date(short_name(body.area), day),
-        "bases": dossier.programme.basis_lines(day),
-        "rows": rows,
-        "opinions": list(dossier.opinions.select_related("author", "body")),
-        "conclusion": conclusion,
-        "criteria_set_name": card.get("criteria_set_name", ""),
-        "recipients": [
-            f"{dossier.decider.name} (để quyết định)",
-            f"{committee_name(dossier.commune)}",
-            "Lưu: VT, CA",
-        ],
-        "signature_for": "",
-        "signature_title": "NGƯỜI THẨM ĐỊNH",
-        "signature_stamp": [],
-        "signer_name": appraiser.display_name if appraiser else "",
-        "unit": unit_phrase(dossier),
-    }
-    return render_pdf("documents/appraisal_minutes.html", context)
+def decision_download_name(decision: Decision) -> str:
+    """ "QD-215-2026-ban-ta-leng-xa-hoang-then.pdf": the decision's number, kind, year and unit."""
+    from papers.content import ascii_slug
 
-
-def _status_label(status: str) -> str:
-    from criteria.scoring import Status
-
-    try:
-        return Status(status).label
-    except ValueError:
-        return status
+    number = decision.number.split("/", 1)[0]
+    return f"QD-{number}-{decision.year}-{ascii_slug(unit_phrase(decision.dossier))}.pdf"

@@ -194,9 +194,73 @@ def _village_facts(village: Area, since: dt.date) -> None:
         )
 
 
+# Names written in the demo papers where no user stands for the person (village heads, secretaries).
+DEMO_VILLAGE_HEADS = ["Lò Văn Minh", "Vàng A Sử", "Tẩn Láo Lở", "Giàng A Chứ", "Phạm Văn Hòa"]
+DEMO_SECRETARIES = ["Lò Thị Mai", "Sùng A Páo", "Vàng Thị Dung", "Lý A Sang", "Nguyễn Thị Lan"]
+
+
+def _commune_papers(dossier: Dossier, actors: dict[str, Any], submitted_on: dt.date, index: int) -> None:
+    """The papers of the commune before it submits the dossier, each on its own day: the village
+    meeting and the public posting where the programme asks for them, and the unit's report."""
+    from papers import services as papers
+    from papers.models import PaperKind
+    from papers.specs import SPECS, asked_for
+
+    police, chair = actors["police"], actors["chair"]
+    head, secretary = DEMO_VILLAGE_HEADS[index % 5], DEMO_SECRETARIES[index % 5]
+    vote = "Số hộ dự họp biểu quyết đồng ý: 100%."
+    day = submitted_on - dt.timedelta(days=12)
+    if asked_for(SPECS[PaperKind.VILLAGE_MINUTES], dossier):
+        papers.issue(
+            dossier_id=dossier.pk,
+            kind=PaperKind.VILLAGE_MINUTES,
+            user=police,
+            finaliser=chair,
+            on=day,
+            chair_name=head,
+            secretary_name=secretary,
+            vote=vote,
+        )
+    if asked_for(SPECS[PaperKind.POSTING], dossier):
+        days = dossier.programme.posting_days or 1
+        papers.issue(
+            dossier_id=dossier.pk,
+            kind=PaperKind.POSTING,
+            user=police,
+            finaliser=chair,
+            on=day + dt.timedelta(days=days + 1),
+            posted_from=(day + dt.timedelta(days=1)).isoformat(),
+            posted_until=(day + dt.timedelta(days=days)).isoformat(),
+            opinions="Không nhận được ý kiến phản ánh, khiếu nại.",
+        )
+    papers.issue(
+        dossier_id=dossier.pk, kind=PaperKind.UNIT_REPORT, user=police, finaliser=chair, on=submitted_on
+    )
+
+
+def _review_papers(dossier: Dossier, chair: User, forwarded_on: dt.date) -> None:
+    """The commune's review meeting and its tờ trình, the day the chair forwards the dossier."""
+    from papers import services as papers
+    from papers.models import PaperKind
+
+    papers.issue(
+        dossier_id=dossier.pk,
+        kind=PaperKind.REVIEW_MINUTES,
+        user=chair,
+        on=forwarded_on,
+        vote="Số người dự họp biểu quyết đồng ý: 100%.",
+    )
+    papers.issue(dossier_id=dossier.pk, kind=PaperKind.COMMUNE_SUBMISSION, user=chair, on=forwarded_on)
+
+
 def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, Any], number: int) -> Dossier:
     """Take the dossier to `target`, one move per day of `days` (after the registration day), each
-    by the user who holds the move's role for this dossier."""
+    by the user who holds the move's role for this dossier. A dossier that will be recognised gets
+    its papers written, finalised and numbered on the way, as its bodies would have issued them."""
+    from papers import services as papers
+    from papers.models import PaperKind
+
+    writes_papers = target == State.RECOGNISED
     police, chair = actors["police"], actors["chair"]
     appraiser = actors["by_body"].get(dossier.appraiser.name)
     decider = actors["by_body"].get(dossier.decider.name)
@@ -222,11 +286,22 @@ def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, 
     else:
         steps += [
             (Move.APPRAISE_PASS, appraiser, "Hồ sơ đạt đủ tiêu chí.", {}),
-            (Move.RECOGNISE, decider, "", {"decision_number": str(number)}),
+            (Move.RECOGNISE, decider, "", {}),
         ]
     for (move, user, comment, extra), day in zip(steps, days[1:], strict=False):
         if dossier.state == target or user is None:
             break
+        if writes_papers and move == Move.SUBMIT:
+            _commune_papers(dossier, actors, day, number)
+        if writes_papers and move == Move.FORWARD:
+            _review_papers(dossier, user, day)
+        if writes_papers and move == Move.RECOGNISE and appraiser is not None:
+            papers.issue(
+                dossier_id=dossier.pk,
+                kind=PaperKind.APPRAISAL_SUBMISSION,
+                user=appraiser,
+                on=day - dt.timedelta(days=2),
+            )
         if move == Move.RECOGNISE:
             device = otp_device(user)
             # The demo signs several historic decisions within one 30-second step, and each code
@@ -235,6 +310,14 @@ def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, 
             device.refresh_from_db()
             extra = {**extra, "otp_token": current_code(device)}
         dossier = services.move(dossier_id=dossier.pk, move=move, user=user, comment=comment, on=day, **extra)
+        if writes_papers and move == Move.APPRAISE_PASS:
+            papers.issue(
+                dossier_id=dossier.pk,
+                kind=PaperKind.APPRAISAL_MINUTES,
+                user=user,
+                on=day,
+                secretary_name=DEMO_SECRETARIES[(number + 2) % 5],
+            )
         if dossier.state == State.UNDER_APPRAISAL:
             for co_appraiser in actors["co_appraisers"](dossier):
                 services.add_opinion(

@@ -106,10 +106,12 @@ class MoveForm(forms.Form):
 
 
 class RecogniseForm(MoveForm):
-    decision_number = forms.CharField(
-        label="Số quyết định",
+    reserved_number = forms.CharField(
+        label="Số giữ chỗ (nếu có)",
         max_length=10,
-        help_text="Chỉ ghi số (ví dụ 125); ký hiệu /QĐ-UBND được thêm tự động.",
+        required=False,
+        help_text="Để trống: quyết định lấy số tiếp theo trong sổ văn bản đi của cơ quan. Ghi số đã giữ chỗ "
+        "trong sổ (ví dụ 125) nếu dùng số lấy từ sổ giấy.",
     )
     decided_on = DateField(label="Ngày ký", initial=timezone.localdate)
     otp_token = forms.CharField(
@@ -119,15 +121,15 @@ class RecogniseForm(MoveForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
-    def clean_decision_number(self):
-        number = self.cleaned_data["decision_number"].strip()
-        if not number.isdigit():
-            raise ValidationError("Số quyết định chỉ gồm chữ số (ví dụ 125).")
+    def clean_reserved_number(self):
+        number = self.cleaned_data["reserved_number"].strip()
+        if number and not number.isdigit():
+            raise ValidationError("Số giữ chỗ chỉ gồm chữ số (ví dụ 125).")
         return number
 
     def extra(self) -> dict[str, Any]:
         return {
-            "decision_number": self.cleaned_data["decision_number"],
+            "reserved_number": self.cleaned_data["reserved_number"],
             "decided_on": self.cleaned_data["decided_on"],
             "otp_token": self.cleaned_data["otp_token"],
         }

@@ -1,8 +1,11 @@
-"""Digital signatures on decisions: the chair's PKCS#12 certificate and pyHanko.
+"""Digital signatures on decisions: the chair's PKCS#12 certificate, the organisation's, and pyHanko.
 
+A decision carries two PAdES signatures (Nghị định 30/2020, Điều 13 and Phụ lục I): the person
+who signs it, and the issuing organisation (its seal, "chữ ký số của cơ quan, tổ chức").
 Real deployments load each chair's certificate issued by a recognised CA into
-`<SIGNING_DIR>/signers/<user id>.p12` (SIGNING_DIR defaults to `<VAR_DIR>/signing`; compose mounts
-a volume there). For the demo and the tests, `ensure_signer` issues one from a local demo CA (kept
+`<SIGNING_DIR>/signers/<user id>.p12` and each body's organisation certificate into
+`<SIGNING_DIR>/bodies/<body id>.p12` (SIGNING_DIR defaults to `<VAR_DIR>/signing`; compose mounts
+a volume there). For the demo and the tests, `ensure_signer` issues both from a local demo CA (kept
 under the same folder, never in the repository). Every key there is encrypted with
 SIGNING_KEY_PASSPHRASE, a secret of its own, so rotating SECRET_KEY leaves them readable. The
 signed PDF is returned byte for byte; callers store it unchanged with its SHA-256.
@@ -134,19 +137,20 @@ def _ca_pem(key: rsa.RSAPrivateKey) -> bytes:
     )
 
 
-def ensure_signer(user: Any, *, organisation: str = "") -> Path:
-    """The PKCS#12 file of `user`, issued by the demo CA when the user has none yet."""
-    path = signer_path(user)
-    if path.exists():
-        return path
+def organisation_path(body: Any) -> Path:
+    return signing_dir() / "bodies" / f"{body.pk}.p12"
+
+
+def _issue(path: Path, *, common_name: str, organisation: str, friendly_name: str) -> Path:
+    """A PKCS#12 file at `path` with a new key and a certificate from the demo CA."""
     ca_key, ca_cert = _demo_ca()
     key = _new_key()
     attributes = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.COMMON_NAME, user.display_name[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, _within_64_bytes(common_name)),
     ]
     if organisation:
-        attributes.insert(1, x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
+        attributes.insert(1, x509.NameAttribute(NameOID.ORGANIZATION_NAME, _within_64_bytes(organisation)))
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -168,7 +172,7 @@ def ensure_signer(user: Any, *, organisation: str = "") -> Path:
     _write_private(
         path,
         pkcs12.serialize_key_and_certificates(
-            name=user.username.encode(),
+            name=friendly_name.encode(),
             key=key,
             cert=cert,
             cas=[ca_cert],
@@ -178,23 +182,85 @@ def ensure_signer(user: Any, *, organisation: str = "") -> Path:
     return path
 
 
-def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
-    """`pdf` signed with `user`'s certificate (an approval signature pdfsig can verify)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+def _within_64_bytes(text: str) -> str:
+    """X.509 limits a common name to 64 bytes of UTF-8; Vietnamese letters take two or three."""
+    while len(text.encode()) > 64:
+        text = text[:-1]
+    return text.rstrip()
+
+
+def ensure_organisation_signer(body: Any) -> Path:
+    """The organisation certificate of `body` (its seal), issued by the demo CA when it has none."""
+    path = organisation_path(body)
+    if path.exists():
+        return path
+    return _issue(path, common_name=body.name, organisation=body.name, friendly_name=f"body-{body.pk}")
+
+
+def ensure_signer(user: Any, *, organisation: str = "") -> Path:
+    """The PKCS#12 file of `user`, issued by the demo CA when the user has none yet; the user's
+    body gets its organisation certificate too (a decision carries both signatures)."""
+    if getattr(user, "body_id", None) is not None:
+        ensure_organisation_signer(user.body)
+    path = signer_path(user)
+    if path.exists():
+        return path
+    return _issue(path, common_name=user.display_name, organisation=organisation, friendly_name=user.username)
+
+
+def _load_signer(path: Path, missing: str) -> Any:
     from pyhanko.sign import signers
 
-    path = signer_path(user)
     if not path.exists():
-        raise SigningUnavailable("Người ký chưa có chứng thư số trên hệ thống.")
-    _rewrap(path, user)
+        raise SigningUnavailable(missing)
     signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
         pfx_file=str(path), passphrase=_passphrase()
     )
     if signer is None:
         raise SigningUnavailable("Không đọc được chứng thư số của người ký.")
+    return signer
+
+
+def _sign_with(pdf: bytes, signer: Any, *, field: str, reason: str, location: str, name: str) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    # PAdES (ETSI.CAdES.detached), the profile Vietnamese e-documents use, rather than adbe.pkcs7.
     metadata = signers.PdfSignatureMetadata(
-        field_name="ChuKySo", reason=reason, location=location, name=user.display_name
+        field_name=field, reason=reason, location=location, name=name, subfilter=SigSeedSubFilter.PADES
     )
     output = signers.sign_pdf(writer, metadata, signer=signer)
     return bytes(output.getvalue())
+
+
+def sign_pdf(pdf: bytes, *, user: Any, reason: str, location: str) -> bytes:
+    """`pdf` signed with `user`'s certificate (an approval signature pdfsig can verify)."""
+    path = signer_path(user)
+    if path.exists():
+        _rewrap(path, user)
+    signer = _load_signer(path, "Người ký chưa có chứng thư số trên hệ thống.")
+    return _sign_with(pdf, signer, field="ChuKySo", reason=reason, location=location, name=user.display_name)
+
+
+def sign_official_pdf(
+    pdf: bytes, *, person: Any, organisation_body: Any, reason: str, location: str
+) -> bytes:
+    """`pdf` signed twice, incrementally: first by `person` (the chair), then by the organisation
+    `organisation_body` (its seal). Both are approval signatures that pdfsig verifies; the
+    organisation's covers the person's. Refused (SigningUnavailable) when either certificate is
+    missing, before anything is signed."""
+    org_signer = _load_signer(
+        organisation_path(organisation_body),
+        f"{organisation_body.name} chưa có chứng thư số của cơ quan (chữ ký số của tổ chức) trên hệ thống.",
+    )
+    signed = sign_pdf(pdf, user=person, reason=reason, location=location)
+    return _sign_with(
+        signed,
+        org_signer,
+        field="ChuKySoCoQuan",
+        reason=reason,
+        location=location,
+        name=organisation_body.name,
+    )

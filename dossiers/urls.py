@@ -17,6 +17,5 @@ urlpatterns = [
     path("<int:pk>/bieu-quyet/", views.cast_vote, name="vote"),
     path("<int:pk>/tiep-nhan-ke-thua/", views.take_over, name="take_over"),
     path("<int:pk>/tham-dinh/<int:number>/", views.record_finding, name="finding"),
-    path("<int:pk>/bien-ban-tham-dinh.pdf", views.appraisal_minutes, name="appraisal_minutes"),
     path("<int:pk>/quyet-dinh.pdf", views.decision_file, name="decision"),
 ]

@@ -18,7 +18,7 @@ from criteria.scoring import Scorecard
 from subjects.access import log_scorecard_read
 
 from . import selectors, services
-from .decisions import appraisal_minutes_pdf
+from .decisions import decision_download_name
 from .forms import DocumentForm, FindingForm, OpinionForm, RegistrationForm, VoteForm, move_form_class
 from .models import Decision, Dossier, DossierDocument
 from .route import Move, State
@@ -295,23 +295,15 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
 
 @login_required
 def decision_file(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_visible_or_404(Decision.objects.all(), request.user, dossier_id=pk)
+    decision = get_visible_or_404(
+        Decision.objects.select_related("dossier__area", "dossier__commune"), request.user, dossier_id=pk
+    )
     with decision.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != decision.sha256:
         return render(request, "dossiers/decision_tampered.html", {"decision": decision}, status=409)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
-    return response
-
-
-@login_required
-def appraisal_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
-    if not dossier.appraisal_scorecard:
-        raise Http404
-    response = HttpResponse(appraisal_minutes_pdf(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-ban-tham-dinh-{dossier.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{decision_download_name(decision)}"'
     return response
 
 

@@ -41,6 +41,9 @@ V, C = TargetLevel.VILLAGE, TargetLevel.COMMUNE
 F = RouteFunction
 
 DEMO_ROUTE_NOTE = "Quy trình công nhận (cơ quan thẩm định, quyết định) là cấu hình minh họa."
+DEMO_PAPERS_NOTE = (
+    "Việc họp thôn, bản và niêm yết công khai 05 ngày trước khi xã họp xét là cấu hình minh họa."
+)
 
 LAW_LOCAL_GOVERNMENT_2015 = (
     "Luật",
@@ -239,7 +242,9 @@ def load(units: dict[str, Area]) -> str:
         title="Xây dựng “thôn, bản, tổ dân phố; xã, thị trấn không có ma túy” trên địa bàn huyện Phong Thổ",
         village_set=lai_chau_set,
         commune_set=lai_chau_set,
-        note="Hết áp dụng khi đơn vị hành chính cấp huyện kết thúc hoạt động (01/7/2025).",
+        note="Hết áp dụng khi đơn vị hành chính cấp huyện kết thúc hoạt động (01/7/2025). "
+        f"{DEMO_PAPERS_NOTE}",
+        posting_days=5,
         bases=[LAW_LOCAL_GOVERNMENT_2015, LAW_DRUGS, PLAN_1246, GUIDE_15, PLAN_174],
         route={
             level: [
@@ -281,7 +286,8 @@ def load(units: dict[str, Area]) -> str:
         "TP Hải Phòng",
         village_set=hai_phong_set,
         commune_set=hai_phong_set,
-        note=f"{DEMO_ROUTE_NOTE} Bộ tiêu chí và lịch báo cáo cũng là cấu hình minh họa.",
+        note=f"{DEMO_ROUTE_NOTE} Bộ tiêu chí và lịch báo cáo cũng là cấu hình minh họa. {DEMO_PAPERS_NOTE}",
+        posting_days=5,
         bases=[LAW_LOCAL_GOVERNMENT_2025, LAW_DRUGS],
         route={
             level: [
@@ -372,6 +378,7 @@ def _programme(
     route: dict,
     windows: list = (),
     phases: list = (),
+    posting_days: int | None = None,
 ) -> Programme:
     programme, created = Programme.objects.get_or_create(
         issuing_unit=unit,
@@ -387,6 +394,8 @@ def _programme(
             "note": f"{note} {DEMO_QUALITY_NOTE}",
             "is_demo": True,
             **DEMO_QUALITY_WINDOWS,
+            "village_meeting_required": posting_days is not None,
+            "posting_days": posting_days,
         },
     )
     if not created:

@@ -137,6 +137,19 @@ class Programme(models.Model):
         on_delete=models.PROTECT,
         related_name="commune_programmes",
     )
+    village_meeting_required = models.BooleanField(
+        "họp thôn, bản, tổ dân phố trước khi xã họp xét",
+        default=False,
+        help_text="Chọn nếu hồ sơ của thôn, bản phải có biên bản họp thôn, bản.",
+    )
+    posting_days = models.PositiveSmallIntegerField(
+        "số ngày niêm yết công khai",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Hồ sơ của thôn, bản phải có biên bản niêm yết công khai trong số ngày này. "
+        "Bỏ trống nếu kế hoạch không yêu cầu niêm yết.",
+    )
     note = models.TextField(
         "ghi chú",
         blank=True,

@@ -69,7 +69,7 @@ def _dossier(tree, state, commune="hoang_then", body="phong_tho"):
 
 def _objects(tree):
     """Objects named in the matrix: inside Hoang Thèn, or outside it (Mường So, Tân An)."""
-    return {
+    objects = {
         None: None,
         "ta_leng": tree.ta_leng,
         "co_muong": tree.co_muong,
@@ -97,6 +97,11 @@ def _objects(tree):
         "city_committee_body": tree.bodies.city_committee,
         "city_police_body": tree.bodies.city_police,
     }
+    # Papers of a dossier, before a draft exists: the dossier and the kind of paper.
+    for state in ("draft", "submitted", "under_appraisal", "appraised_pass", "tanan_draft"):
+        for kind in ("commune_submission", "appraisal_minutes", "appraisal_submission"):
+            objects[f"{state}:{kind}"] = SimpleNamespace(dossier=objects[state], kind=kind)
+    return objects
 
 
 # (action, object) -> the personas allowed; everyone else is refused.
@@ -172,6 +177,20 @@ MATRIX: dict[tuple[Action, str | None], set[str]] = {
     (Action.ASSIGN_OFFICERS, "ta_leng"): {"commune_police"},
     (Action.ASSIGN_OFFICERS, "co_muong"): {"other_police"},
     (Action.VIEW_NATION, None): {"national", "superuser"},
+    # The commune police prepare the commune committee's papers while the commune holds the
+    # dossier; its chair finalises them; the appraising police write theirs at their step.
+    (Action.PREPARE_PAPER, "draft:commune_submission"): {"commune_police", "commune_chair"},
+    (Action.PREPARE_PAPER, "submitted:commune_submission"): {"commune_police", "commune_chair"},
+    (Action.PREPARE_PAPER, "under_appraisal:commune_submission"): set(),
+    (Action.PREPARE_PAPER, "tanan_draft:commune_submission"): {"tanan_police"},
+    (Action.PREPARE_PAPER, "draft:appraisal_minutes"): set(),
+    (Action.PREPARE_PAPER, "under_appraisal:appraisal_minutes"): {"district_police"},
+    (Action.PREPARE_PAPER, "under_appraisal:appraisal_submission"): set(),
+    (Action.PREPARE_PAPER, "appraised_pass:appraisal_submission"): {"district_police"},
+    (Action.FINALISE_PAPER, "draft:commune_submission"): {"commune_chair"},
+    (Action.FINALISE_PAPER, "under_appraisal:commune_submission"): set(),
+    (Action.FINALISE_PAPER, "under_appraisal:appraisal_minutes"): {"district_police"},
+    (Action.FINALISE_PAPER, "appraised_pass:appraisal_submission"): {"district_police"},
 }
 
 

@@ -46,7 +46,6 @@ NOT_PAGES = {
     "dossiers:take_over",
     "subjects:transfer_decide",  # POST: the deciding body's answer to a transfer request
     "dossiers:document",  # files: uploads and PDFs
-    "dossiers:appraisal_minutes",
     "dossiers:decision",
     "reports:download",
     "exchange:export_download",  # the zip of a bulk export
@@ -55,6 +54,11 @@ NOT_PAGES = {
     "quality:part_close",
     "quality:part_verify",
     "quality:assign",
+    "papers:start",  # POSTs of the papers: a draft started, finalised, replaced
+    "papers:finalise",
+    "papers:replace",
+    "papers:preview",  # PDFs
+    "papers:file",
 }
 
 

@@ -47,6 +47,21 @@ def otp_code(user) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def issue_proposal(dossier, appraiser):
+    """The appraising police's tờ trình the decision acts on, finalised (numbered in its register)."""
+    from papers import services as paper_services
+    from papers.models import PaperKind
+    from papers.selectors import current_paper
+
+    if current_paper(dossier, PaperKind.APPRAISAL_SUBMISSION) is None:
+        paper_services.issue(
+            dossier_id=dossier.pk,
+            kind=PaperKind.APPRAISAL_SUBMISSION,
+            user=appraiser,
+            signer=appraiser.display_name,
+        )
+
+
 class Walker:
     """Takes a dossier along the route, each step by the persona who owns it."""
 
@@ -72,7 +87,7 @@ class Walker:
             (Move.FORWARD, chair, {}),
             (Move.ACCEPT, appraiser, {}),
             (Move.APPRAISE_PASS, appraiser, {}),
-            (Move.RECOGNISE, decider, {"decision_number": "12"}),
+            (Move.RECOGNISE, decider, {}),
         ]
         for move, user, extra in path:
             if dossier.state == state:
@@ -80,6 +95,7 @@ class Walker:
             if (dossier.state, move) not in TRANSITIONS:
                 continue
             if move == Move.RECOGNISE:
+                issue_proposal(dossier, appraiser)
                 ensure_signer(user)
                 extra = {**extra, "otp_token": otp_code(user)}
             dossier = self.step(dossier, move, user, **extra)

@@ -20,7 +20,7 @@ from dossiers.services import MoveRefused
 from dossiers.signing import ensure_signer
 from tests.factories import UserFactory
 
-from .conftest import otp_code
+from .conftest import issue_proposal, otp_code
 
 # The persona who owns each move on a dossier of Bản Tả Lèng (Xã Hoang Thèn, Huyện Phong Thổ).
 OWNER = {
@@ -82,7 +82,7 @@ def _with_council_if_needed(dossier, tree, from_state, move):
 def _extra(move, user):
     if move == Move.RECOGNISE:
         ensure_signer(user)
-        return {"decision_number": "7", "otp_token": otp_code(user)}
+        return {"otp_token": otp_code(user)}
     return {}
 
 
@@ -93,6 +93,8 @@ def test_only_the_owner_of_a_move_may_take_it_and_a_refusal_changes_nothing(
     dossier = walk.register(tree.ta_leng)
     Dossier.objects.filter(pk=dossier.pk).update(state=from_state)
     _with_council_if_needed(dossier, tree, from_state, move)
+    if move == Move.RECOGNISE:
+        issue_proposal(dossier, people.district_police)
     to_state, role = TRANSITIONS[(from_state, move)]
     owner = OWNER[role]
     comment = "Lý do ghi rõ" if move in REASON_REQUIRED else ""
@@ -123,6 +125,8 @@ def test_a_move_taken_twice_is_refused_the_second_time_with_a_clear_message(
     dossier = walk.register(tree.ta_leng)
     Dossier.objects.filter(pk=dossier.pk).update(state=from_state)
     _with_council_if_needed(dossier, tree, from_state, move)
+    if move == Move.RECOGNISE:
+        issue_proposal(dossier, people.district_police)
     user = getattr(people, OWNER[TRANSITIONS[(from_state, move)][1]])
     comment = "Lý do ghi rõ" if move in REASON_REQUIRED else ""
     services.move(dossier_id=dossier.pk, move=move, user=user, comment=comment, **_extra(move, user))
@@ -140,6 +144,8 @@ def test_returns_negative_outcomes_and_revocation_need_a_reason(walk, people, tr
     dossier = walk.register(tree.ta_leng)
     Dossier.objects.filter(pk=dossier.pk).update(state=from_state)
     _with_council_if_needed(dossier, tree, from_state, move)
+    if move == Move.RECOGNISE:
+        issue_proposal(dossier, people.district_police)
     user = getattr(people, OWNER[TRANSITIONS[(from_state, move)][1]])
     with pytest.raises(MoveRefused, match="lý do"):
         services.move(dossier_id=dossier.pk, move=move, user=user, comment="   ")
@@ -170,6 +176,6 @@ def test_tan_an_without_a_district_is_appraised_and_decided_by_the_city(walk, pe
     assert dossier.state == State.FORWARDED
     dossier = walk.step(dossier, Move.ACCEPT, people.city_police)
     dossier = walk.step(dossier, Move.APPRAISE_PASS, people.city_police)
-    dossier = walk.to(dossier, State.RECOGNISED, decider=people.city_chair)
+    dossier = walk.to(dossier, State.RECOGNISED, appraiser=people.city_police, decider=people.city_chair)
     assert dossier.state == State.RECOGNISED
-    assert dossier.decision.number == "12/QĐ-UBND"
+    assert dossier.decision.number == "01/QĐ-UBND"

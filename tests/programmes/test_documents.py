@@ -1,5 +1,5 @@
 """Every paper of a unit cites its own programme and no other jurisdiction's: the decision, the
-appraisal minutes, the report and the scorecard, for a Hải Phòng and a Phong Thổ dossier."""
+appraising police's tờ trình, the report and the scorecard, for a Hải Phòng and a Phong Thổ dossier."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from dossiers.decisions import appraisal_minutes_pdf
 from dossiers.route import State
+from papers.models import PaperKind
+from papers.selectors import current_paper
 from programmes.models import ReportKind
 from reports import services as report_services
 from reports.models import ReportStatus
@@ -62,7 +63,8 @@ def test_every_document_of_a_unit_cites_only_its_own_programme(
 
     with dossier.decision.file.open("rb") as handle:
         documents = {"decision": _text(handle.read(), tmp_path, "decision")}
-    documents["minutes"] = _text(appraisal_minutes_pdf(dossier), tmp_path, "minutes")
+    with current_paper(dossier, PaperKind.APPRAISAL_SUBMISSION).file.open("rb") as handle:
+        documents["proposal"] = _text(handle.read(), tmp_path, "proposal")
     unit = tree.hai_phong if which == "hai_phong" else tree.phong_tho
     reporter = people.city_police if which == "hai_phong" else people.district_police
     report, _queued = report_services.request_report(

@@ -17,7 +17,7 @@ from dossiers.route import Move, State
 from dossiers.services import MoveRefused
 from dossiers.signing import ensure_signer
 from programmes.models import Programme
-from tests.dossiers.conftest import otp_code
+from tests.dossiers.conftest import issue_proposal, otp_code
 from tests.factories import UserFactory
 
 
@@ -218,7 +218,7 @@ def test_a_commune_of_a_third_province_walks_the_route_configured_in_the_admin_t
     # With a council, the chair may not decide on the appraisal alone.
     ensure_signer(decider)
     with pytest.raises(MoveRefused):
-        step(Move.RECOGNISE, decider, decision_number="15", otp_token=otp_code(decider))
+        step(Move.RECOGNISE, decider, otp_token=otp_code(decider))
     dossier = step(Move.SEND_TO_COUNCIL, appraiser)
     assert dossier.state == State.COUNCIL_REVIEW
     services.cast_vote(dossier_id=dossier.pk, user=members[0], agrees=True)
@@ -228,9 +228,10 @@ def test_a_commune_of_a_third_province_walks_the_route_configured_in_the_admin_t
     services.cast_vote(dossier_id=dossier.pk, user=members[2], agrees=False, comment="Cần kiểm tra thêm.")
     dossier = step(Move.COUNCIL_PASS, appraiser)
     assert dossier.state == State.COUNCIL_PASSED
-    dossier = step(Move.RECOGNISE, decider, decision_number="15", otp_token=otp_code(decider))
+    issue_proposal(dossier, appraiser)
+    dossier = step(Move.RECOGNISE, decider, otp_token=otp_code(decider))
     assert dossier.state == State.RECOGNISED
-    assert dossier.decision.number == "15/QĐ-UBND"
+    assert dossier.decision.number == "01/QĐ-UBND"
 
     import subprocess
 

@@ -6,12 +6,13 @@ from areas.models import User
 from areas.permissions import DECIDING_ROLES, has_role
 from dossiers.demo import otp_device
 from dossiers.documents import committee_name
-from dossiers.signing import ensure_signer, signer_path
+from dossiers.signing import ensure_signer, organisation_path, signer_path
 
 
 class Command(BaseCommand):
     help = (
-        "Chuẩn bị ký số cho Chủ tịch UBND (vai trò quyết định): cấp chứng thư số từ CA minh họa nếu chưa có "
+        "Chuẩn bị ký số cho Chủ tịch UBND (vai trò quyết định): cấp chứng thư số của người ký và của cơ quan "
+        "từ CA minh họa nếu chưa có "
         "và tạo thiết bị xác thực TOTP, in khóa để nhập vào ứng dụng xác thực."
     )
 
@@ -32,5 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Chứng thư số: {path}{' (đã có)' if had_certificate else ' (vừa cấp, CA minh họa)'}"
         )
+        if user.body is not None:
+            self.stdout.write(f"Chứng thư số của cơ quan ({user.body.name}): {organisation_path(user.body)}")
         self.stdout.write(f"Khóa TOTP: {base64.b32encode(device.bin_key).decode()}")
         self.stdout.write(f"Địa chỉ cấu hình ứng dụng xác thực: {device.config_url}")
