@@ -213,4 +213,4 @@ class Chair(Officer):
     def minutes(self) -> None:
         pk = self.pick("minutes")
         if pk is not None:
-            self.page(PLAN["urls"]["minutes"].format(pk), "appraisal minutes PDF")
+            self.page(PLAN["urls"]["minutes"].format(pk), "appraisal minutes PDF (stored)")

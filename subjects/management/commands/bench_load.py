@@ -197,6 +197,7 @@ class Command(BaseCommand):
 
     def _plan(self, sessions_per_account: int) -> dict[str, Any]:
         from dossiers.models import Decision, Dossier
+        from papers.models import Paper, PaperKind, PaperState
         from programmes.models import ReportKind
         from subjects.models import Person
 
@@ -227,7 +228,9 @@ class Command(BaseCommand):
                         Decision.objects.visible_to(user).values_list("dossier_id", flat=True)[:100]
                     ),
                     "minutes": list(
-                        dossiers.exclude(appraisal_scorecard=None).values_list("pk", flat=True)[:100]
+                        Paper.objects.filter(
+                            dossier__in=dossiers, kind=PaperKind.APPRAISAL_MINUTES, state=PaperState.FINAL
+                        ).values_list("pk", flat=True)[:100]
                     ),
                     "report_units": list(
                         visible.filter(level=Level.COMMUNE).values_list("pk", flat=True)[:20]
@@ -261,7 +264,7 @@ class Command(BaseCommand):
                 "dossier_list": reverse("dossiers:list"),
                 "dossier_detail": reverse("dossiers:detail", args=[0]).replace("/0/", "/{}/"),
                 "decision": reverse("dossiers:decision", args=[0]).replace("/0/", "/{}/"),
-                "minutes": reverse("dossiers:appraisal_minutes", args=[0]).replace("/0/", "/{}/"),
+                "minutes": reverse("papers:file", args=[0]).replace("/0/", "/{}/"),
             },
         }
 
