@@ -241,8 +241,16 @@ def test_each_role_finds_only_what_waits_for_it(walk, tree, login, people):
     def waiting(user):
         return set(login(user).get(reverse("dossiers:inbox")).context["waiting"])
 
+    # A co-appraising body finds a dossier when it is asked for its opinion, until it answers.
+    assert waiting(people.labour) == set()
+    services.request_opinions(
+        dossier_id=under.pk,
+        user=people.district_police,
+        body_ids=[tree.bodies.labour.pk],
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
     assert waiting(people.labour) == {under}
-    assert waiting(people.health) == {under}
+    assert waiting(people.health) == set()
     assert waiting(people.district_police) == {under}
     assert waiting(people.commune_chair) == {submitted}
     assert waiting(people.commune_police) == set()
