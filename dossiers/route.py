@@ -199,10 +199,16 @@ def moves_from(state: str, *, has_council: bool | None = None) -> list[tuple[str
     ]
 
 
+# A move its role may take but need not: a state it alone leaves from waits for nobody.
+OPTIONAL_MOVES = {M.RECALL}
+
+
 def acting_states(role: str) -> set[str]:
     """The states in which a user of `role` has something to do (a recognised unit waits for
     nobody: `DORMANT_STATES`)."""
-    states = {frm for (frm, _move), (_to, who) in TRANSITIONS.items() if who == role} - DORMANT_STATES
+    states = {
+        frm for (frm, move), (_to, who) in TRANSITIONS.items() if who == role and move not in OPTIONAL_MOVES
+    } - DORMANT_STATES
     if role in OPINION_ROLES:
         states |= OPINION_STATES
     if role in VOTING_ROLES:
@@ -211,7 +217,7 @@ def acting_states(role: str) -> set[str]:
 
 
 def acting_roles(state: str, *, has_council: bool | None = None) -> set[str]:
-    roles = {role for _move, _to, role in moves_from(state, has_council=has_council)}
+    roles = {role for move, _to, role in moves_from(state, has_council=has_council) if move not in OPTIONAL_MOVES}
     if state in OPINION_STATES:
         roles |= OPINION_ROLES
     if state in VOTING_STATES:
