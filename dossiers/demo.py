@@ -235,7 +235,11 @@ def attach_required_papers(dossier: Dossier, user: User) -> None:
 def ascii_name(text: str) -> str:
     import unicodedata
 
-    return unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
+    return (
+        unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        .encode("ascii", "ignore")
+        .decode()
+    )
 
 
 def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, Any], number: int) -> Dossier:
@@ -275,7 +279,10 @@ def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, 
             attach_required_papers(dossier, police)
         if move in SENDS_UP:
             # Used only when the unit's score is below "đạt" (the dossiers that end refused).
-            extra = {**extra, "explanation": "Đề nghị thẩm định để được hướng dẫn khắc phục tiêu chí chưa đạt."}
+            extra = {
+                **extra,
+                "explanation": "Đề nghị thẩm định để được hướng dẫn khắc phục tiêu chí chưa đạt.",
+            }
         if move == Move.RECOGNISE:
             device = otp_device(user)
             # The demo signs several historic decisions within one 30-second step, and each code

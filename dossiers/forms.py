@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -172,9 +172,10 @@ class ReturnForm(MoveForm):
             criteria_set = criteria_set_of(self.dossier)
             if criteria_set is not None:
                 criteria = [
-                    (c.number, f"{c.number}. {c.short_name or c.text[:80]}") for c in criteria_set.criteria.all()
+                    (c.number, f"{c.number}. {c.short_name or c.text[:80]}")
+                    for c in criteria_set.criteria.all()
                 ]
-        self.fields["fix_criteria"].choices = criteria
+        cast(forms.ChoiceField, self.fields["fix_criteria"]).choices = criteria
         if not criteria:
             del self.fields["fix_criteria"]
 
@@ -223,7 +224,9 @@ class OpinionRequestForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         ids = dossier.acting_body_ids(Role.CO_APPRAISER)
-        self.fields["bodies"].choices = list(Body.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+        cast(forms.ChoiceField, self.fields["bodies"]).choices = list(
+            Body.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name")
+        )
 
     def clean_due_on(self):
         day = self.cleaned_data["due_on"]
@@ -235,11 +238,14 @@ class OpinionRequestForm(forms.Form):
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Kết luận rà soát",
-        choices=[(ReviewOutcome.MAINTAINED, "Giữ vững"), (ReviewOutcome.REVOCATION_PROPOSED, "Đề nghị thu hồi công nhận")],
+        choices=[
+            (ReviewOutcome.MAINTAINED, "Giữ vững"),
+            (ReviewOutcome.REVOCATION_PROPOSED, "Đề nghị thu hồi công nhận"),
+        ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label="Nhận xét", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label="Tài liệu chứng minh (bắt buộc khi đề nghị thu hồi)",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
@@ -304,8 +310,14 @@ class FindingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("status") and data.get("status") != data.get("computed") and not (data.get("reason") or "").strip():
-            self.add_error("reason", f"Tiêu chí {data.get('number')}: khác kết quả tính toán phải ghi rõ lý do.")
+        if (
+            data.get("status")
+            and data.get("status") != data.get("computed")
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error(
+                "reason", f"Tiêu chí {data.get('number')}: khác kết quả tính toán phải ghi rõ lý do."
+            )
         return data
 
 

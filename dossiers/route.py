@@ -217,7 +217,9 @@ def acting_states(role: str) -> set[str]:
 
 
 def acting_roles(state: str, *, has_council: bool | None = None) -> set[str]:
-    roles = {role for move, _to, role in moves_from(state, has_council=has_council) if move not in OPTIONAL_MOVES}
+    roles = {
+        role for move, _to, role in moves_from(state, has_council=has_council) if move not in OPTIONAL_MOVES
+    }
     if state in OPINION_STATES:
         roles |= OPINION_ROLES
     if state in VOTING_STATES:

@@ -17,7 +17,7 @@ from programmes.models import RouteFunction
 from subjects.models import CultivationIncident, DrugPoint, PersonStatus, StatusKind
 
 from .models import Dossier, DossierDocument, Notification, OpinionRequest, RecognitionReview, Registration
-from .route import ANSWERS_RETURN, OPINION_STATES, RETURNS, ROLE_FUNCTION, VOTING_STATES, State, acting_states
+from .route import ANSWERS_RETURN, OPINION_STATES, RETURNS, ROLE_FUNCTION, State, acting_states
 
 
 def baseline_counts(*, area: Area, as_of: dt.date) -> dict[str, int]:
@@ -122,9 +122,9 @@ def inbox(user: Any) -> QuerySet[Dossier]:
     review_due = RecognitionReview.objects.filter(dossier=OuterRef("pk"), outcome="pending").values("due_on")[
         :1
     ]
+    dossiers: QuerySet[Dossier] = Dossier.objects.visible_to(user)
     return (
-        Dossier.objects.visible_to(user)
-        .filter(_acting_q(user))
+        dossiers.filter(_acting_q(user))
         .annotate(opinion_due=Subquery(asked_due), review_due=Subquery(review_due))
         .select_related("area", "commune", "programme", "appraiser", "decider")
         .prefetch_related("programme__route_steps")
@@ -241,8 +241,9 @@ def readiness(dossier: Dossier, day: dt.date | None = None) -> Readiness:
     """The readiness panel: the programme's required papers (present or missing), the unit's score
     today (against a new proposal while the commune holds the dossier, against the frozen one after)
     and the attestations that settle criteria, with the day each stops being valid."""
-    from criteria.services import score_area
     from django.utils import timezone
+
+    from criteria.services import score_area
 
     day = day or timezone.localdate()
     level = dossier.area.level
@@ -329,15 +330,15 @@ def opinion_summary(dossier: Dossier) -> list[OpinionStatus]:
     """Each co-appraising body asked or answering: whether it agreed, disagreed or did not answer
     (its latest opinion counts). Two queries."""
     latest: dict[int | None, Any] = {}
-    for opinion in dossier.opinions.select_related("body").order_by("at", "pk"):
-        latest[opinion.body_id] = opinion
+    for given in dossier.opinions.select_related("body").order_by("at", "pk"):
+        latest[given.body_id] = given
     requests: dict[int, OpinionRequest] = {}
-    for request in dossier.opinion_requests.select_related("body").order_by("requested_at", "pk"):
-        requests[request.body_id] = request
+    for asked in dossier.opinion_requests.select_related("body").order_by("requested_at", "pk"):
+        requests[asked.body_id] = asked
     rows = []
     for body_id in dict.fromkeys([*requests, *latest]):
-        opinion = latest.get(body_id)
-        request = requests.get(body_id) if body_id is not None else None
+        opinion: Any = latest.get(body_id)
+        request: OpinionRequest | None = requests.get(body_id) if body_id is not None else None
         name = opinion.body_name if opinion is not None else request.body.name if request else ""
         rows.append(
             OpinionStatus(

@@ -270,7 +270,7 @@ def _notify_move(dossier: Dossier, move: str, event: DossierEvent, *, sender_rol
     """Tell whoever now has a step to take, whoever sent the dossier to the actor (a recall, an
     acceptance, a return answer them), the commune of an outcome, and on a recall whoever had
     the dossier; the text names the move, the dossier and the reason."""
-    actor = event.actor
+    actor: Any = event.actor
     who = actor.body.name if actor.body_id else actor.display_name
     text = f"Hồ sơ {dossier.area} {NOTICES.get(move, Move(move).label.lower())} ({who})"
     if event.comment:
@@ -433,7 +433,11 @@ def council_tally(dossier: Dossier) -> tuple[int, int, int]:
         )
     )
     # Only the votes of those who are members now count: a member who left takes their vote along.
-    votes = [agrees for member_id, agrees in dossier.votes.values_list("member_id", "agrees") if member_id in member_ids]
+    votes = [
+        agrees
+        for member_id, agrees in dossier.votes.values_list("member_id", "agrees")
+        if member_id in member_ids
+    ]
     return len(member_ids), sum(1 for v in votes if v), sum(1 for v in votes if not v)
 
 
@@ -536,9 +540,9 @@ def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opini
     opinion = Opinion.objects.create(
         dossier=dossier, author=user, role=user.role, body_id=user.body_id, agrees=agrees, text=text
     )
-    answered = OpinionRequest.objects.filter(dossier=dossier, body_id=user.body_id, opinion__isnull=True).update(
-        opinion=opinion
-    )
+    answered = OpinionRequest.objects.filter(
+        dossier=dossier, body_id=user.body_id, opinion__isnull=True
+    ).update(opinion=opinion)
     answer = "thống nhất" if agrees else "không thống nhất"
     _history(
         dossier,
@@ -555,7 +559,9 @@ def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opini
     return opinion
 
 
-def _history(dossier: Dossier, user: Any, move: str, comment: str, *, details: dict | None = None) -> DossierEvent:
+def _history(
+    dossier: Dossier, user: Any, move: str, comment: str, *, details: dict | None = None
+) -> DossierEvent:
     """An event beside the route's moves (the state stays as it is)."""
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -682,7 +688,9 @@ def record_finding(
 
 
 @transaction.atomic
-def record_findings(*, dossier_id: int, user: Any, rows: Sequence[tuple[int, str, str]]) -> list[AppraisalFinding]:
+def record_findings(
+    *, dossier_id: int, user: Any, rows: Sequence[tuple[int, str, str]]
+) -> list[AppraisalFinding]:
     """The appraisal of every criterion in one save: (number, status, reason) rows, all written or
     none. A result other than the computed one needs a reason; the errors name each criterion
     (a ValidationError keyed by its number)."""

@@ -123,8 +123,8 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
     if can(user, Action.APPRAISE_CRITERIA, dossier):
         appraisal_formset, appraisal_rows = bound.get("appraisal") or _appraisal_formset(dossier)
     events = list(dossier.events.select_related("actor__body", "actor__area").prefetch_related("documents"))
-    may_request = (
-        can(user, Action.APPRAISE_CRITERIA, dossier) and bool(dossier.acting_body_ids(Role.CO_APPRAISER))
+    may_request = can(user, Action.APPRAISE_CRITERIA, dossier) and bool(
+        dossier.acting_body_ids(Role.CO_APPRAISER)
     )
     review = selectors.open_review(dossier)
     may_review = review is not None and can(user, Action.CONCLUDE_REVIEW, dossier)
@@ -149,7 +149,9 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **bound: Any) -> dic
         if selectors.may_give_opinion(user, dossier)
         else None,
         "opinion_summary": selectors.opinion_summary(dossier),
-        "request_form": (bound.get("request") or OpinionRequestForm(dossier=dossier)) if may_request else None,
+        "request_form": (bound.get("opinion_request") or OpinionRequestForm(dossier=dossier))
+        if may_request
+        else None,
         "vote_form": (bound.get("vote") or VoteForm()) if selectors.may_vote(user, dossier) else None,
         "votes": dossier.votes.select_related("member") if dossier.has_council else [],
         "council_tally": services.council_tally(dossier) if dossier.has_council else None,
@@ -343,7 +345,10 @@ def appraise(request: HttpRequest, pk: int) -> HttpResponse:
             services.record_findings(
                 dossier_id=dossier.pk,
                 user=request.user,
-                rows=[(f.cleaned_data["number"], f.cleaned_data["status"], f.cleaned_data["reason"]) for f in formset],
+                rows=[
+                    (f.cleaned_data["number"], f.cleaned_data["status"], f.cleaned_data["reason"])
+                    for f in formset
+                ],
             )
         except MoveRefused as refusal:
             formset._non_form_errors = formset.error_class([refusal.message])
@@ -380,7 +385,10 @@ def request_opinions(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã gửi đề nghị cho ý kiến phối hợp thẩm định.")
             return redirect(f"{dossier.get_absolute_url()}#y-kien")
     return render(
-        request, "dossiers/dossier_detail.html", _detail_context(request, dossier, request=form), status=400
+        request,
+        "dossiers/dossier_detail.html",
+        _detail_context(request, dossier, opinion_request=form),
+        status=400,
     )
 
 
@@ -399,7 +407,7 @@ def conclude_review(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
-                files=[("evidence", f) for f in form.cleaned_data["files"]],
+                files=[("evidence", f) for f in form.cleaned_data["evidence"]],
             )
         except MoveRefused as refusal:
             form.add_error(None, refusal.message)

@@ -40,7 +40,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _require(programme, *kinds, level="village"):
     for kind in kinds:
-        RequiredComponent.objects.create(programme=programme, unit_level=level, kind=kind, note="cấu hình thử")
+        RequiredComponent.objects.create(
+            programme=programme, unit_level=level, kind=kind, note="cấu hình thử"
+        )
 
 
 def _attach(dossier, user, kind):
@@ -50,7 +52,9 @@ def _attach(dossier, user, kind):
 
 
 def _events(dossier):
-    return list(DossierEvent.objects.filter(dossier=dossier).order_by("at", "pk").values_list("move", flat=True))
+    return list(
+        DossierEvent.objects.filter(dossier=dossier).order_by("at", "pk").values_list("move", flat=True)
+    )
 
 
 # ---------------------------------------------------------------- readiness before a dossier goes up
@@ -98,7 +102,9 @@ def test_a_score_below_dat_goes_up_only_with_an_explanation_kept_for_everyone(wa
     )
     assert dossier.shortfall_explanation == "Điểm đã bị triệt xóa ngày hôm qua, chờ cập nhật sổ."
     event = dossier.events.get(move=Move.SUBMIT)
-    assert event.details["explanation"].startswith("Điểm đã bị") and event.details["score"].startswith("Chưa đạt")
+    assert event.details["explanation"].startswith("Điểm đã bị") and event.details["score"].startswith(
+        "Chưa đạt"
+    )
     # The chair forwarding it must explain too (the score is still below "đạt").
     with pytest.raises(MoveRefused, match="giải trình"):
         services.move(dossier_id=dossier.pk, move=Move.FORWARD, user=people.commune_chair)
@@ -265,7 +271,11 @@ def test_opinion_requests_reach_the_bodies_and_a_pass_against_a_disagreement_nee
     )
     # A body outside the programme's route cannot be asked.
     stranger = Body.objects.create(
-        area=tree.phong_tho, kind=BodyKind.DEPARTMENT, name="Phòng Tư pháp", head_title="Trưởng phòng", symbol="TP"
+        area=tree.phong_tho,
+        kind=BodyKind.DEPARTMENT,
+        name="Phòng Tư pháp",
+        head_title="Trưởng phòng",
+        symbol="TP",
     )
     with pytest.raises(MoveRefused, match="kế hoạch của hồ sơ"):
         services.request_opinions(
@@ -293,10 +303,15 @@ def test_opinion_requests_reach_the_bodies_and_a_pass_against_a_disagreement_nee
 
 def test_council_votes_are_in_the_history_and_the_minutes_count_current_members(walk, people, tree):
     council = Body.objects.create(
-        area=tree.phong_tho, kind=BodyKind.COUNCIL, name="Hội đồng xét duyệt thử", head_title="Chủ tịch", symbol="HĐ"
+        area=tree.phong_tho,
+        kind=BodyKind.COUNCIL,
+        name="Hội đồng xét duyệt thử",
+        head_title="Chủ tịch",
+        symbol="HĐ",
     )
     members = [
-        UserFactory(username=f"hd{i}", role=Role.COUNCIL_MEMBER, area=tree.phong_tho, body=council) for i in range(3)
+        UserFactory(username=f"hd{i}", role=Role.COUNCIL_MEMBER, area=tree.phong_tho, body=council)
+        for i in range(3)
     ]
     dossier = walk.to(walk.register(tree.ta_leng), State.APPRAISED_PASS)
     Dossier.objects.filter(pk=dossier.pk).update(council=council)
@@ -313,7 +328,11 @@ def test_council_votes_are_in_the_history_and_the_minutes_count_current_members(
         walk.step(dossier, Move.COUNCIL_PASS, people.district_police)
     services.cast_vote(dossier_id=dossier.pk, user=members[2], agrees=True)
     dossier = walk.step(dossier, Move.COUNCIL_PASS, people.district_police)
-    assert dossier.events.get(move=Move.COUNCIL_PASS).details["tally"] == {"members": 2, "agree": 2, "against": 0}
+    assert dossier.events.get(move=Move.COUNCIL_PASS).details["tally"] == {
+        "members": 2,
+        "agree": 2,
+        "against": 0,
+    }
     assert _events(dossier).count("vote") == 4
     assert CouncilVote.objects.filter(dossier=dossier).count() == 3
 
@@ -397,7 +416,9 @@ def test_the_yearly_review_opens_once_for_each_recognised_unit_and_records_its_o
     assert dossier not in set(selectors.inbox(people.district_chair))
 
     with pytest.raises(MoveRefused):
-        services.conclude_review(review_id=review.pk, user=people.commune_police, outcome="maintained", note="x")
+        services.conclude_review(
+            review_id=review.pk, user=people.commune_police, outcome="maintained", note="x"
+        )
     services.conclude_review(
         review_id=review.pk, user=people.district_police, outcome=ReviewOutcome.MAINTAINED, note="Giữ vững."
     )
@@ -405,7 +426,9 @@ def test_the_yearly_review_opens_once_for_each_recognised_unit_and_records_its_o
     assert dossier.review_due_on == services.one_year_after(day)
     assert _events(dossier)[-2:] == ["review_opened", "review_maintained"]
     with pytest.raises(MoveRefused, match="đã có kết luận"):
-        services.conclude_review(review_id=review.pk, user=people.district_police, outcome="maintained", note="x")
+        services.conclude_review(
+            review_id=review.pk, user=people.district_police, outcome="maintained", note="x"
+        )
     assert dossier not in set(selectors.inbox(people.district_police))
 
 
@@ -428,7 +451,9 @@ def test_a_review_can_end_in_a_revocation_proposal(walk, people, tree, monkeypat
     )
     review.refresh_from_db()
     dossier.refresh_from_db()
-    assert review.outcome == ReviewOutcome.REVOCATION_PROPOSED and review.concluded_by == people.district_police
+    assert (
+        review.outcome == ReviewOutcome.REVOCATION_PROPOSED and review.concluded_by == people.district_police
+    )
     assert dossier.state == State.REVOCATION_PROPOSED
     assert dossier.events.get(move=Move.PROPOSE_REVOCATION).comment.startswith(f"Rà soát năm {review.year}")
 
