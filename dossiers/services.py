@@ -204,7 +204,7 @@ def move(
         to_state, role = transition
         previous = dossier.events.filter(move__in=Move.values).order_by("-at", "-pk").first()
         sender_role = previous.actor_role if previous is not None else ""
-        if role != permissions.role_of(user):
+        if not selectors.acts_for(user, dossier, role):
             # A move some other role takes from this state (a recall belongs to its sender).
             raise MoveRefused(f"Vai trò của bạn không được thực hiện thao tác “{move.label}” ở bước này.")
         day = on or timezone.localdate()
