@@ -303,8 +303,12 @@ def cast_vote(request: HttpRequest, pk: int) -> HttpResponse:
 def send_up(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     """The confirmation step before a dossier goes up: the readiness panel, then the move."""
     dossier = _dossier(request, pk)
-    if move not in SENDS_UP or move not in dict(selectors.available_moves(request.user, dossier)):
+    if move not in SENDS_UP:
         raise Http404
+    if request.method != "POST" and move not in dict(selectors.available_moves(request.user, dossier)):
+        raise Http404
+    # A POST goes to the service whatever the page showed: a step someone just took is refused
+    # with its reason (reload the page), not with a missing page.
     form = move_form_class(move)(request.POST or None, request.FILES or None, move=move, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         try:
@@ -323,6 +327,9 @@ def send_up(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã thực hiện: {Move(move).label}.")
             return redirect(dossier)
+    if form.errors:
+        reasons = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Chưa thực hiện được thao tác: {reasons}")
     context = {
         "dossier": dossier,
         "crumbs": breadcrumbs(dossier.area, request.user),
