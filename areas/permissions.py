@@ -67,6 +67,7 @@ class Action(enum.StrEnum):
     VOTE_IN_COUNCIL = "vote_in_council"  # obj: the dossier
     ADD_DOSSIER_DOCUMENTS = "add_dossier_documents"  # obj: the dossier
     APPRAISE_CRITERIA = "appraise_criteria"  # obj: the dossier
+    CONCLUDE_REVIEW = "conclude_review"  # obj: the dossier (its yearly review)
     REQUEST_TRANSFER = "request_transfer"
     DECIDE_TRANSFER = "decide_transfer"  # obj: the transfer request (or None: "has an inbox")
     USE_ADMIN = "use_admin"
@@ -102,6 +103,7 @@ REFUSALS: dict[Action, str] = {
     Action.GIVE_OPINION: "Chỉ cơ quan phối hợp thẩm định cho ý kiến khi hồ sơ đang thẩm định.",
     Action.ADD_DOSSIER_DOCUMENTS: "Chỉ người đang có bước cần thực hiện được bổ sung tài liệu.",
     Action.APPRAISE_CRITERIA: "Chỉ cơ quan thẩm định ghi kết quả thẩm định từng tiêu chí.",
+    Action.CONCLUDE_REVIEW: "Chỉ cơ quan chủ trì thẩm định kết luận đợt rà soát hằng năm.",
     Action.REQUEST_TRANSFER: "Chỉ Công an xã được đề nghị tiếp nhận đối tượng chuyển đến.",
     Action.DECIDE_TRANSFER: "Chỉ Công an của cơ quan được đề nghị mới quyết định việc chuyển quản lý.",
     Action.USE_ADMIN: "Chỉ quản trị hệ thống được vào trang quản trị.",
@@ -261,6 +263,10 @@ def _appraise_criteria(user: Any, dossier: Any) -> bool:
     return dossier.state in OPINION_STATES and any(acts_for(user, dossier, role) for role in APPRAISING_ROLES)
 
 
+def _conclude_review(user: Any, dossier: Any) -> bool:
+    return any(acts_for(user, dossier, role) for role in APPRAISING_ROLES)
+
+
 def _request_transfer(user: Any, _obj: Any) -> bool:
     return role_of(user) in REGISTER_KEEPERS and user.area_id is not None
 
@@ -356,6 +362,7 @@ _RULES = {
     Action.VOTE_IN_COUNCIL: _vote_in_council,
     Action.ADD_DOSSIER_DOCUMENTS: _add_dossier_documents,
     Action.APPRAISE_CRITERIA: _appraise_criteria,
+    Action.CONCLUDE_REVIEW: _conclude_review,
     Action.REQUEST_TRANSFER: _request_transfer,
     Action.DECIDE_TRANSFER: _decide_transfer,
     Action.USE_ADMIN: _use_admin,

@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE["snapshots-score-nightly"] = {
     "task": "snapshots.tasks.score_nightly",
     "schedule": crontab(hour=1, minute=30),
 }
+# Each recognised unit's yearly "giữ vững" review opens on its review date (idempotent: once a year).
+CELERY_BEAT_SCHEDULE["dossiers-open-yearly-reviews"] = {
+    "task": "dossiers.tasks.open_yearly_reviews",
+    "schedule": timedelta(days=1),
+}
 # Reports: each day, draft the periodic reports on 30/6 and 31/12, and the phase summaries that
 # fall due within 30 days (10/12 in plan 174/KH-UBND); the responsible users see them at home.
 CELERY_BEAT_SCHEDULE["reports-draft-periodic"] = {

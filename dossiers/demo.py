@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,7 +37,8 @@ from subjects.models import (
 
 from . import services
 from .models import Dossier
-from .route import Move, State
+from .route import SENDS_UP, Move, State
+from .selectors import components_present
 from .services import MoveRefused
 from .signing import ensure_signer
 
@@ -253,6 +255,52 @@ def _review_papers(dossier: Dossier, chair: User, forwarded_on: dt.date) -> None
     papers.issue(dossier_id=dossier.pk, kind=PaperKind.COMMUNE_SUBMISSION, user=chair, on=forwarded_on)
 
 
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a paper of a demo dossier (its text says so; ASCII only, in the
+    PDF's built-in font)."""
+    text = f"{title} - tai lieu minh hoa (du lieu demo, khong co gia tri phap ly)"
+    stream = f"BT /F1 14 Tf 60 760 Td ({text}) Tj ET".encode("ascii", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def attach_required_papers(dossier: Dossier, user: User) -> None:
+    """The papers the dossier's programme requires, as demo PDFs, so that it may go up."""
+    present = components_present(dossier)
+    for component in dossier.programme.required_components.filter(unit_level=dossier.area.level):
+        if component.kind in present:
+            continue
+        label = component.get_kind_display()
+        upload = ContentFile(demo_pdf(ascii_name(label)), name=f"{label} (minh họa).pdf")
+        services.add_document(dossier_id=dossier.pk, user=user, kind=component.kind, upload=upload)
+
+
+def ascii_name(text: str) -> str:
+    import unicodedata
+
+    return (
+        unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+
+
 def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, Any], number: int) -> Dossier:
     """Take the dossier to `target`, one move per day of `days` (after the registration day), each
     by the user who holds the move's role for this dossier. A dossier that will be recognised gets
@@ -291,10 +339,11 @@ def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, 
     for (move, user, comment, extra), day in zip(steps, days[1:], strict=False):
         if dossier.state == target or user is None:
             break
-        if writes_papers and move == Move.SUBMIT:
-            _commune_papers(dossier, actors, day, number)
-        if writes_papers and move == Move.FORWARD:
-            _review_papers(dossier, user, day)
+        if move == Move.SUBMIT:
+            if writes_papers:
+                _commune_papers(dossier, actors, day, number)
+                _review_papers(dossier, actors["chair"], day)
+            attach_required_papers(dossier, police)
         if writes_papers and move == Move.RECOGNISE and appraiser is not None:
             papers.issue(
                 dossier_id=dossier.pk,
@@ -302,6 +351,12 @@ def _walk(dossier: Dossier, target: str, days: list[dt.date], actors: dict[str, 
                 user=appraiser,
                 on=day - dt.timedelta(days=2),
             )
+        if move in SENDS_UP:
+            # Used only when the unit's score is below "đạt" (the dossiers that end refused).
+            extra = {
+                **extra,
+                "explanation": "Đề nghị thẩm định để được hướng dẫn khắc phục tiêu chí chưa đạt.",
+            }
         if move == Move.RECOGNISE:
             device = otp_device(user)
             # The demo signs several historic decisions within one 30-second step, and each code

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,8 +11,8 @@ from areas.widgets import DateField
 from programmes.models import Phase
 from programmes.selectors import governing_programme, missing_programme_message
 
-from .models import DocumentKind, Dossier
-from .route import REASON_REQUIRED, Move
+from .models import DocumentKind, Dossier, ReviewOutcome
+from .route import REASON_REQUIRED, RETURNS, SENDS_UP, Move
 from .uploads import MAX_UPLOAD_BYTES, validate_upload
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -87,10 +87,11 @@ class MoveForm(forms.Form):
         help_text=f"PDF, JPEG hoặc PNG, mỗi tệp tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
     )
 
-    def __init__(self, *args: Any, move: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, move: str, dossier: Dossier | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", move)
         super().__init__(*args, **kwargs)
         self.move = Move(move)
+        self.dossier = dossier
         if self.move in REASON_REQUIRED:
             self.fields["comment"].label = "Lý do"
             self.fields["comment"].required = True
@@ -135,8 +136,122 @@ class RecogniseForm(MoveForm):
         }
 
 
+class SendUpForm(MoveForm):
+    """Sending a dossier up (to the commune chair, to the appraising body): the page shows the
+    readiness panel above it; a score below "đạt" needs the explanation (the service says so)."""
+
+    explanation = forms.CharField(
+        label="Giải trình (bắt buộc khi kết quả chấm điểm chưa đạt)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Được lưu cùng hồ sơ và hiển thị cho mọi cơ quan xử lý sau.",
+    )
+
+    def extra(self) -> dict[str, Any]:
+        return {"explanation": self.cleaned_data["explanation"]}
+
+
+class ReturnForm(MoveForm):
+    """A return names what to fix: criteria of the dossier's set and papers."""
+
+    fix_criteria = forms.TypedMultipleChoiceField(
+        label="Tiêu chí cần khắc phục", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    fix_documents = forms.MultipleChoiceField(
+        label="Tài liệu cần bổ sung",
+        required=False,
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        criteria = []
+        if self.dossier is not None:
+            from .selectors import criteria_set_of
+
+            criteria_set = criteria_set_of(self.dossier)
+            if criteria_set is not None:
+                criteria = [
+                    (c.number, f"{c.number}. {c.short_name or c.text[:80]}")
+                    for c in criteria_set.criteria.all()
+                ]
+        cast(forms.ChoiceField, self.fields["fix_criteria"]).choices = criteria
+        if not criteria:
+            del self.fields["fix_criteria"]
+
+    def extra(self) -> dict[str, Any]:
+        return {
+            "fix_criteria": self.cleaned_data.get("fix_criteria", []),
+            "fix_documents": self.cleaned_data.get("fix_documents", []),
+        }
+
+
+class RevokeForm(MoveForm):
+    otp_token = forms.CharField(
+        label="Mã xác thực (OTP)",
+        max_length=8,
+        help_text="Mã 6 số trên ứng dụng xác thực của người ký; số quyết định lấy tự động từ sổ văn bản đi.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def extra(self) -> dict[str, Any]:
+        return {"otp_token": self.cleaned_data["otp_token"]}
+
+
 def move_form_class(move: str) -> type[MoveForm]:
-    return RecogniseForm if move == Move.RECOGNISE else MoveForm
+    if move == Move.RECOGNISE:
+        return RecogniseForm
+    if move == Move.REVOKE:
+        return RevokeForm
+    if move in SENDS_UP:
+        return SendUpForm
+    if move in RETURNS and move != Move.REFUSE:
+        return ReturnForm
+    return MoveForm
+
+
+class OpinionRequestForm(forms.Form):
+    bodies = forms.TypedMultipleChoiceField(
+        label="Cơ quan phối hợp thẩm định", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    due_on = DateField(label="Hạn trả lời")
+    note = forms.CharField(
+        label="Nội dung đề nghị", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        from areas.models import Body, Role
+
+        super().__init__(*args, **kwargs)
+        ids = dossier.acting_body_ids(Role.CO_APPRAISER)
+        cast(forms.ChoiceField, self.fields["bodies"]).choices = list(
+            Body.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name")
+        )
+
+    def clean_due_on(self):
+        day = self.cleaned_data["due_on"]
+        if day < timezone.localdate():
+            raise ValidationError("Hạn trả lời không được trước hôm nay.")
+        return day
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Kết luận rà soát",
+        choices=[
+            (ReviewOutcome.MAINTAINED, "Giữ vững"),
+            (ReviewOutcome.REVOCATION_PROPOSED, "Đề nghị thu hồi công nhận"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Nhận xét", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(
+        label="Tài liệu chứng minh (bắt buộc khi đề nghị thu hồi)",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
 
 
 class DocumentForm(forms.Form):
@@ -176,11 +291,16 @@ class VoteForm(forms.Form):
 
 
 class FindingForm(forms.Form):
+    """One criterion's row of the appraisal form; `computed` is the register's result, which the
+    row may differ from only with a reason."""
+
     number = forms.IntegerField(widget=forms.HiddenInput)
+    computed = forms.CharField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Kết quả thẩm định")
     reason = forms.CharField(
         label="Lý do (bắt buộc khi khác kết quả tính toán)",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -189,3 +309,18 @@ class FindingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = Status.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("status")
+            and data.get("status") != data.get("computed")
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error(
+                "reason", f"Tiêu chí {data.get('number')}: khác kết quả tính toán phải ghi rõ lý do."
+            )
+        return data
+
+
+FindingFormSet = forms.formset_factory(FindingForm, extra=0)

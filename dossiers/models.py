@@ -145,6 +145,15 @@ class Dossier(models.Model):
     appraisal_scorecard = models.JSONField(
         "kết quả chấm điểm khi thẩm định", null=True, blank=True, editable=False
     )
+    # A dossier whose score is below "đạt" goes up only with a written explanation, shown to
+    # everyone after; cleared when it is sent up again with a passing score.
+    shortfall_explanation = models.TextField("giải trình khi chưa đạt đủ tiêu chí", blank=True)
+    review_due_on = models.DateField(
+        "hạn rà soát, đánh giá lại",
+        null=True,
+        blank=True,
+        help_text="Đơn vị đã công nhận được rà soát “giữ vững” hằng năm (KH 174/KH-UBND mục III.6).",
+    )
     created_at = models.DateTimeField("ngày lập", auto_now_add=True)
     is_demo = models.BooleanField("dữ liệu minh họa", default=False, editable=False)
 
@@ -225,6 +234,18 @@ class Dossier(models.Model):
         return deadline is not None and deadline < timezone.localdate()
 
 
+# Events that record something beside a move of the route (the state stays as it was).
+EVENT_LABELS = {
+    "register": "Đăng ký xây dựng, lập hồ sơ",
+    "take_over": "Cơ quan kế thừa tiếp nhận hồ sơ",
+    "request_opinion": "Đề nghị cho ý kiến phối hợp thẩm định",
+    "opinion": "Ý kiến phối hợp thẩm định",
+    "vote": "Biểu quyết của thành viên Hội đồng",
+    "review_opened": "Mở đợt rà soát “giữ vững” hằng năm",
+    "review_maintained": "Kết quả rà soát: giữ vững",
+}
+
+
 class DossierEvent(models.Model):
     """One step of the route: who, when, from → to, why. Never edited."""
 
@@ -234,13 +255,22 @@ class DossierEvent(models.Model):
     move = models.CharField("thao tác", max_length=30)
     from_state = models.CharField("từ trạng thái", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("sang trạng thái", max_length=20, choices=State.choices)
+    # None: a step the schedule takes (the yearly review opening), nobody in person.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_role = models.CharField("vai trò", max_length=30, choices=Role.choices, blank=True)
     at = models.DateTimeField("thời điểm", default=timezone.now)
     comment = models.TextField("ý kiến", blank=True)
     scorecard = models.JSONField("kết quả chấm điểm đóng băng", null=True, blank=True, editable=False)
+    # What the step names beside its comment: the criteria and papers to fix on a return, the
+    # tally of a council, the explanation of a score below "đạt", an opinion's answer.
+    details = models.JSONField("chi tiết", default=dict, blank=True, editable=False)
 
     objects = DossierScopedQuerySet.as_manager()
 
@@ -254,10 +284,8 @@ class DossierEvent(models.Model):
 
     @property
     def move_label(self) -> str:
-        if self.move == "register":
-            return "Đăng ký xây dựng, lập hồ sơ"
-        if self.move == "take_over":
-            return "Cơ quan kế thừa tiếp nhận hồ sơ"
+        if self.move in EVENT_LABELS:
+            return EVENT_LABELS[self.move]
         try:
             return Move(self.move).label
         except ValueError:
@@ -390,6 +418,54 @@ class Opinion(models.Model):
         return self.body.name if self.body is not None else self.get_role_display()
 
 
+class OpinionRequest(models.Model):
+    """The appraiser asks a co-appraising body of the programme for its opinion, by a due date;
+    the body's opinion answers it."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="opinion_requests"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name="cơ quan được đề nghị", on_delete=models.PROTECT, related_name="opinion_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("thời điểm đề nghị", default=timezone.now)
+    due_on = models.DateField("hạn trả lời")
+    note = models.TextField("nội dung đề nghị", blank=True)
+    opinion = models.OneToOneField(
+        Opinion,
+        verbose_name="ý kiến trả lời",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="request",
+    )
+
+    objects = DossierScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đề nghị cho ý kiến"
+        verbose_name_plural = "đề nghị cho ý kiến"
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "body"],
+                condition=models.Q(opinion__isnull=True),
+                name="opinion_request_one_open_per_body",
+                violation_error_message="Cơ quan này đang có đề nghị cho ý kiến chưa trả lời.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Đề nghị {self.body} cho ý kiến (hạn {self.due_on:%d/%m/%Y})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.opinion_id is None and self.due_on < timezone.localdate()
+
+
 class CouncilVote(models.Model):
     """A council member's vote on a dossier before the Hội đồng xét duyệt; one per member, which
     the member may change until the council's conclusion is recorded."""
@@ -457,6 +533,86 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"Quyết định số {self.number} ngày {self.decided_on:%d/%m/%Y}"
+
+
+class RevocationDecision(models.Model):
+    """The decision revoking a recognition (Quyết định thu hồi), numbered in the deciding body's
+    register of outgoing documents and signed; stored byte for byte as signed."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name="hồ sơ", on_delete=models.PROTECT, related_name="revocation"
+    )
+    number = models.CharField("số quyết định", max_length=40)
+    decided_on = models.DateField("ngày ký")
+    issuer = models.ForeignKey(
+        Body, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("lý do thu hồi")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ký", on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField("họ tên người ký", max_length=150)
+    file = models.FileField("tệp quyết định đã ký số", upload_to="decisions/")
+    sha256 = models.CharField(max_length=64, editable=False)
+    signed_at = models.DateTimeField("thời điểm ký số")
+
+    objects = DossierScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quyết định thu hồi công nhận"
+        verbose_name_plural = "quyết định thu hồi công nhận"
+
+    def __str__(self) -> str:
+        return f"Quyết định thu hồi số {self.number} ngày {self.decided_on:%d/%m/%Y}"
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", "Đang rà soát"
+    MAINTAINED = "maintained", "Giữ vững"
+    REVOCATION_PROPOSED = "revocation_proposed", "Đề nghị thu hồi công nhận"
+
+
+class RecognitionReview(models.Model):
+    """The yearly re-evaluation of a recognised unit ("giữ vững"): opened by the schedule, its
+    outcome recorded by the appraising body."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    opened_on = models.DateField("ngày mở")
+    due_on = models.DateField("hạn kết luận")
+    scorecard = models.JSONField("kết quả chấm điểm khi mở", null=True, blank=True, editable=False)
+    outcome = models.CharField(
+        "kết quả", max_length=20, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
+    )
+    note = models.TextField("nhận xét", blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người kết luận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    concluded_at = models.DateTimeField("thời điểm kết luận", null=True, blank=True)
+
+    objects = DossierScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rà soát giữ vững hằng năm"
+        verbose_name_plural = "rà soát giữ vững hằng năm"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "year"],
+                name="review_one_per_dossier_per_year",
+                violation_error_message="Đơn vị đã có đợt rà soát trong năm này.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rà soát năm {self.year} — {self.dossier.area}"
 
 
 class Notification(models.Model):

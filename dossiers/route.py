@@ -26,6 +26,7 @@ class State(models.TextChoices):
     COUNCIL_REVIEW = "council_review", "Hội đồng xét duyệt đang xem xét"
     COUNCIL_PASSED = "council_passed", "Hội đồng xét duyệt đề nghị công nhận"
     RECOGNISED = "recognised", "Đã công nhận"
+    REVOCATION_PROPOSED = "revocation_proposed", "Đề nghị thu hồi công nhận"
     NOT_RECOGNISED = "not_recognised", "Không công nhận"
     REVOKED = "revoked", "Đã thu hồi công nhận"
 
@@ -44,7 +45,11 @@ class Move(models.TextChoices):
     COUNCIL_FAIL = "council_fail", "Ghi kết quả biểu quyết: không đề nghị công nhận"
     RECOGNISE = "recognise", "Ký quyết định công nhận"
     REFUSE = "refuse", "Quyết định không công nhận"
-    REVOKE = "revoke", "Thu hồi công nhận"
+    RECALL = "recall", "Rút lại hồ sơ đã gửi"
+    RETURN_TO_APPRAISAL = "return_to_appraisal", "Trả lại cơ quan thẩm định"
+    PROPOSE_REVOCATION = "propose_revocation", "Đề nghị thu hồi công nhận"
+    REVOKE = "revoke", "Ký quyết định thu hồi công nhận"
+    KEEP_RECOGNITION = "keep_recognition", "Không thu hồi, giữ công nhận"
 
 
 S, M, R = State, Move, Role
@@ -52,8 +57,10 @@ S, M, R = State, Move, Role
 # (from state, move) -> (to state, the role that may take it)
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (S.DRAFT, M.SUBMIT): (S.SUBMITTED, R.COMMUNE_POLICE),
+    (S.SUBMITTED, M.RECALL): (S.DRAFT, R.COMMUNE_POLICE),
     (S.SUBMITTED, M.SEND_BACK): (S.DRAFT, R.COMMUNE_CHAIR),
     (S.SUBMITTED, M.FORWARD): (S.FORWARDED, R.COMMUNE_CHAIR),
+    (S.FORWARDED, M.RECALL): (S.SUBMITTED, R.COMMUNE_CHAIR),
     (S.FORWARDED, M.ACCEPT): (S.UNDER_APPRAISAL, R.APPRAISING_POLICE),
     (S.UNDER_APPRAISAL, M.REQUEST_SUPPLEMENT): (S.RETURNED, R.APPRAISING_POLICE),
     (S.RETURNED, M.RESUBMIT): (S.SUBMITTED, R.COMMUNE_POLICE),
@@ -64,16 +71,25 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (S.COUNCIL_REVIEW, M.COUNCIL_FAIL): (S.APPRAISED_FAIL, R.APPRAISING_POLICE),
     (S.APPRAISED_PASS, M.RECOGNISE): (S.RECOGNISED, R.DECIDING_CHAIR),
     (S.APPRAISED_PASS, M.REFUSE): (S.NOT_RECOGNISED, R.DECIDING_CHAIR),
+    (S.APPRAISED_PASS, M.RETURN_TO_APPRAISAL): (S.UNDER_APPRAISAL, R.DECIDING_CHAIR),
     (S.COUNCIL_PASSED, M.RECOGNISE): (S.RECOGNISED, R.DECIDING_CHAIR),
     (S.COUNCIL_PASSED, M.REFUSE): (S.NOT_RECOGNISED, R.DECIDING_CHAIR),
+    (S.COUNCIL_PASSED, M.RETURN_TO_APPRAISAL): (S.UNDER_APPRAISAL, R.DECIDING_CHAIR),
     (S.APPRAISED_FAIL, M.REFUSE): (S.NOT_RECOGNISED, R.DECIDING_CHAIR),
-    (S.RECOGNISED, M.REVOKE): (S.REVOKED, R.DECIDING_CHAIR),
+    (S.APPRAISED_FAIL, M.RETURN_TO_APPRAISAL): (S.UNDER_APPRAISAL, R.DECIDING_CHAIR),
+    (S.RECOGNISED, M.PROPOSE_REVOCATION): (S.REVOCATION_PROPOSED, R.APPRAISING_POLICE),
+    (S.REVOCATION_PROPOSED, M.REVOKE): (S.REVOKED, R.DECIDING_CHAIR),
+    (S.REVOCATION_PROPOSED, M.KEEP_RECOGNITION): (S.RECOGNISED, R.DECIDING_CHAIR),
 }
 
 # Where the programme has a council (Hội đồng xét duyệt), an appraised dossier goes to it before
 # the chair decides; where it has none, the chair decides on the appraisal.
 ONLY_WITH_COUNCIL = {(S.APPRAISED_PASS, M.SEND_TO_COUNCIL)}
-ONLY_WITHOUT_COUNCIL = {(S.APPRAISED_PASS, M.RECOGNISE), (S.APPRAISED_PASS, M.REFUSE)}
+ONLY_WITHOUT_COUNCIL = {
+    (S.APPRAISED_PASS, M.RECOGNISE),
+    (S.APPRAISED_PASS, M.REFUSE),
+    (S.APPRAISED_PASS, M.RETURN_TO_APPRAISAL),
+}
 
 
 def applies(state: str, move: str, *, has_council: bool) -> bool:
@@ -86,7 +102,60 @@ def applies(state: str, move: str, *, has_council: bool) -> bool:
 
 
 # Moves that must say why (a return, a negative conclusion or decision, a revocation).
-REASON_REQUIRED = {M.SEND_BACK, M.REQUEST_SUPPLEMENT, M.APPRAISE_FAIL, M.COUNCIL_FAIL, M.REFUSE, M.REVOKE}
+REASON_REQUIRED = {
+    M.SEND_BACK,
+    M.REQUEST_SUPPLEMENT,
+    M.APPRAISE_FAIL,
+    M.COUNCIL_FAIL,
+    M.REFUSE,
+    M.RETURN_TO_APPRAISAL,
+    M.PROPOSE_REVOCATION,
+    M.REVOKE,
+    M.KEEP_RECOGNITION,
+}
+
+# Moves that send a dossier up to the next body: the programme's required papers must be there,
+# and a score below "đạt" must be explained in writing (a confirmation page shows the readiness).
+SENDS_UP = {M.SUBMIT, M.RESUBMIT, M.FORWARD}
+
+# Moves that send a dossier back (or refuse it): the dossier shows who, when, why and what to fix
+# at its top until one of `ANSWERS_RETURN` sends it on again.
+RETURNS = {M.SEND_BACK, M.REQUEST_SUPPLEMENT, M.RETURN_TO_APPRAISAL, M.REFUSE}
+ANSWERS_RETURN = {M.SUBMIT, M.RESUBMIT, M.FORWARD, M.APPRAISE_PASS, M.APPRAISE_FAIL, M.SEND_TO_COUNCIL}
+
+# Outcomes the commune hears of whoever took them.
+NOTIFY_COMMUNE = {
+    M.REQUEST_SUPPLEMENT,
+    M.APPRAISE_PASS,
+    M.APPRAISE_FAIL,
+    M.RECOGNISE,
+    M.REFUSE,
+    M.PROPOSE_REVOCATION,
+    M.REVOKE,
+    M.KEEP_RECOGNITION,
+}
+
+# How a notification names each move: "Hồ sơ Bản Tả Lèng bị trả lại, yêu cầu bổ sung …".
+NOTICES: dict[str, str] = {
+    M.SUBMIT: "đã được trình Chủ tịch UBND xã",
+    M.SEND_BACK: "bị trả lại Công an xã",
+    M.FORWARD: "đã được chuyển cơ quan thẩm định",
+    M.ACCEPT: "đã được tiếp nhận, bắt đầu thẩm định",
+    M.REQUEST_SUPPLEMENT: "bị trả lại, yêu cầu bổ sung",
+    M.RESUBMIT: "đã được trình lại sau khi bổ sung",
+    M.APPRAISE_PASS: "đã được thẩm định đạt",
+    M.APPRAISE_FAIL: "bị kết luận thẩm định không đạt",
+    M.SEND_TO_COUNCIL: "đã được trình Hội đồng xét duyệt",
+    M.COUNCIL_PASS: "được Hội đồng xét duyệt đề nghị công nhận",
+    M.COUNCIL_FAIL: "không được Hội đồng xét duyệt đề nghị công nhận",
+    M.RECOGNISE: "đã ký quyết định công nhận",
+    M.REFUSE: "bị quyết định không công nhận",
+    M.RECALL: "đã được người gửi rút lại",
+    M.RETURN_TO_APPRAISAL: "bị trả lại cơ quan thẩm định",
+    M.PROPOSE_REVOCATION: "bị đề nghị thu hồi công nhận",
+    M.REVOKE: "đã ký quyết định thu hồi công nhận",
+    M.KEEP_RECOGNITION: "được giữ công nhận, không thu hồi",
+}
 
 # Moves that freeze a scorecard snapshot of the unit, and under which name.
 FREEZES_SCORECARD = {
@@ -115,6 +184,9 @@ ROLE_FUNCTION: dict[str, str] = {
 }
 
 FINAL_STATES = {S.NOT_RECOGNISED, S.REVOKED}
+# A recognised unit waits for nobody: it leaves the inboxes for the list (its yearly review, when
+# one is open, brings it back to the appraising body's inbox).
+DORMANT_STATES = {S.RECOGNISED}
 
 
 def moves_from(state: str, *, has_council: bool | None = None) -> list[tuple[str, str, str]]:
@@ -127,9 +199,16 @@ def moves_from(state: str, *, has_council: bool | None = None) -> list[tuple[str
     ]
 
 
+# A move its role may take but need not: a state it alone leaves from waits for nobody.
+OPTIONAL_MOVES = {M.RECALL}
+
+
 def acting_states(role: str) -> set[str]:
-    """The states in which a user of `role` has something to do."""
-    states = {frm for (frm, _move), (_to, who) in TRANSITIONS.items() if who == role}
+    """The states in which a user of `role` has something to do (a recognised unit waits for
+    nobody: `DORMANT_STATES`)."""
+    states = {
+        frm for (frm, move), (_to, who) in TRANSITIONS.items() if who == role and move not in OPTIONAL_MOVES
+    } - DORMANT_STATES
     if role in OPINION_ROLES:
         states |= OPINION_STATES
     if role in VOTING_ROLES:
@@ -138,7 +217,9 @@ def acting_states(role: str) -> set[str]:
 
 
 def acting_roles(state: str, *, has_council: bool | None = None) -> set[str]:
-    roles = {role for _move, _to, role in moves_from(state, has_council=has_council)}
+    roles = {
+        role for move, _to, role in moves_from(state, has_council=has_council) if move not in OPTIONAL_MOVES
+    }
     if state in OPINION_STATES:
         roles |= OPINION_ROLES
     if state in VOTING_STATES:

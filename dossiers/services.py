@@ -32,18 +32,25 @@ from .exceptions import MoveRefused
 from .models import (
     AppraisalFinding,
     CouncilVote,
+    DocumentKind,
     Dossier,
     DossierDocument,
     DossierEvent,
     Notification,
     Opinion,
+    OpinionRequest,
+    RecognitionReview,
     Registration,
+    ReviewOutcome,
     WatchAlert,
 )
 from .route import (
     FREEZES_SCORECARD,
+    NOTICES,
+    NOTIFY_COMMUNE,
     OPINION_STATES,
     REASON_REQUIRED,
+    RETURNS,
     TRANSITIONS,
     VOTING_STATES,
     Move,
@@ -169,8 +176,12 @@ def move(
     comment = comment.strip()
     if move in REASON_REQUIRED and not comment:
         raise MoveRefused(f"Thao tác “{move.label}” phải ghi rõ lý do.")
+    if move == Move.PROPOSE_REVOCATION and not files:
+        raise MoveRefused("Đề nghị thu hồi công nhận phải gửi kèm tài liệu chứng minh.")
     for _kind, upload in files:
         validate_upload(upload)
+    fix_criteria = [int(n) for n in extra.pop("fix_criteria", None) or []]
+    fix_documents = [str(k) for k in extra.pop("fix_documents", None) or []]
 
     with removed_if_rolled_back(), transaction.atomic():
         dossier = (
@@ -190,7 +201,12 @@ def move(
                 f"Hồ sơ đang ở trạng thái “{State(dossier.state).label}”, không thể “{move.label}”. "
                 "Có thể thao tác này vừa được thực hiện; hãy tải lại trang."
             )
-        to_state, _role = transition
+        to_state, role = transition
+        previous = dossier.events.filter(move__in=Move.values).order_by("-at", "-pk").first()
+        sender_role = previous.actor_role if previous is not None else ""
+        if not selectors.acts_for(user, dossier, role):
+            # A move some other role takes from this state (a recall belongs to its sender).
+            raise MoveRefused(f"Vai trò của bạn không được thực hiện thao tác “{move.label}” ở bước này.")
         day = on or timezone.localdate()
         _check_acting_body_open(dossier, user, day)
         now = _moment(day)
@@ -204,6 +220,8 @@ def move(
             at=now,
             comment=comment,
         )
+        if move in RETURNS and (fix_criteria or fix_documents):
+            event.details = _what_to_fix(dossier, fix_criteria, fix_documents)
         effect = EFFECTS.get(move)
         if effect is not None:
             effect(dossier=dossier, event=event, user=user, day=day, **extra)
@@ -216,11 +234,55 @@ def move(
             _store_document(dossier=dossier, event=event, user=user, kind=kind, upload=upload)
         dossier.state = to_state
         dossier.state_since = now
-        dossier.save(update_fields=["state", "state_since", "submission_scorecard", "appraisal_scorecard"])
-        _notify_actors(
-            dossier, f"{dossier.area}: {State(to_state).label} ({user.display_name}).", exclude=user
+        dossier.save(
+            update_fields=[
+                "state",
+                "state_since",
+                "submission_scorecard",
+                "appraisal_scorecard",
+                "shortfall_explanation",
+                "review_due_on",
+            ]
         )
+        _notify_move(dossier, move, event, sender_role=sender_role)
     return dossier
+
+
+def _what_to_fix(dossier: Dossier, numbers: list[int], kinds: list[str]) -> dict[str, Any]:
+    """The criteria (number and text, from the dossier's own set) and the papers a return names."""
+    texts = {r["number"]: r["text"] for r in (dossier.submission_scorecard or {}).get("results", [])}
+    criteria_set = selectors.criteria_set_of(dossier)
+    if criteria_set is not None:
+        texts.update({c.number: c.text for c in criteria_set.criteria.all()})
+    unknown = [n for n in numbers if n not in texts]
+    if unknown:
+        raise MoveRefused(f"Bộ tiêu chí của hồ sơ không có tiêu chí số {', '.join(map(str, unknown))}.")
+    labels = dict(DocumentKind.choices)
+    if any(k not in labels for k in kinds):
+        raise MoveRefused("Loại tài liệu cần bổ sung không hợp lệ.")
+    return {
+        "fix_criteria": [{"number": n, "text": texts[n]} for n in sorted(set(numbers))],
+        "fix_documents": [labels[k] for k in dict.fromkeys(kinds)],
+    }
+
+
+def _notify_move(dossier: Dossier, move: str, event: DossierEvent, *, sender_role: str) -> None:
+    """Tell whoever now has a step to take, whoever sent the dossier to the actor (a recall, an
+    acceptance, a return answer them), the commune of an outcome, and on a recall whoever had
+    the dossier; the text names the move, the dossier and the reason."""
+    actor: Any = event.actor
+    who = actor.body.name if actor.body_id else actor.display_name
+    text = f"Hồ sơ {dossier.area} {NOTICES.get(move, Move(move).label.lower())} ({who})"
+    if event.comment:
+        text += f". Lý do: {event.comment}"
+    roles = acting_roles(dossier.state, has_council=dossier.has_council)
+    if sender_role:
+        roles.add(sender_role)
+    if move in NOTIFY_COMMUNE:
+        roles |= COMMUNE_ROLES
+    if move == Move.RECALL:
+        roles |= acting_roles(event.from_state, has_council=dossier.has_council)
+    _notify(dossier, text, roles=roles - permissions.CO_APPRAISING_ROLES, exclude=actor)
 
 
 def _check_acting_body_open(dossier: Dossier, user: Any, day: dt.date) -> None:
@@ -240,20 +302,8 @@ def _check_acting_body_open(dossier: Dossier, user: Any, day: dt.date) -> None:
         raise MoveRefused(body.closed_message(day))
 
 
-def criteria_set_of(dossier: Dossier) -> Any:
-    """The criteria set the dossier's programme names for its level (None if it names none)."""
-    from criteria.models import CriteriaSet
-
-    set_id = dossier.programme.criteria_set_id_for(dossier.area.level)
-    return CriteriaSet.objects.filter(pk=set_id).prefetch_related("criteria").first() if set_id else None
-
-
-def proposal_date(dossier: Dossier) -> dt.date | None:
-    """The day the dossier was last proposed (submitted or resubmitted), frozen with its submission
-    scorecard: windows such as "a negative test within 30 days before the proposal" count back
-    from it however long the appraisal takes."""
-    frozen = (dossier.submission_scorecard or {}).get("proposal_date")
-    return dt.date.fromisoformat(frozen) if frozen else None
+criteria_set_of = selectors.criteria_set_of
+proposal_date = selectors.proposal_date
 
 
 def _score(dossier: Dossier, day: dt.date, *, proposing: bool) -> dict:
@@ -294,9 +344,81 @@ def _check_appraisal_passes(
         )
 
 
+def _check_ready(
+    *, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, explanation: str = "", **_extra: Any
+) -> None:
+    """A dossier goes up only with every paper its programme requires; with a score below "đạt"
+    only with a written explanation, kept on the dossier and shown to everyone after."""
+    ready = selectors.readiness(dossier, day)
+    refusals = ready.refusals()
+    if refusals:
+        raise MoveRefused(" ".join(refusals))
+    explanation = (explanation or "").strip()
+    if ready.score_passed:
+        dossier.shortfall_explanation = ""
+        return
+    if not explanation:
+        raise MoveRefused(
+            f"Kết quả chấm điểm hiện tại là “{ready.score_label}”: muốn gửi hồ sơ phải ghi giải trình "
+            "vì sao vẫn đề nghị."
+        )
+    dossier.shortfall_explanation = explanation
+    event.details = {**event.details, "explanation": explanation, "score": ready.score_label}
+
+
+def _check_pass(*, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, **extra: Any) -> None:
+    """A pass needs every criterion met, and a recorded reason when a co-appraising body's latest
+    opinion disagrees."""
+    _check_appraisal_passes(dossier=dossier, event=event, user=user, day=day, **extra)
+    against = [row.body for row in selectors.opinion_summary(dossier) if row.answer == "disagrees"]
+    if against and not event.comment:
+        raise MoveRefused(
+            f"{', '.join(against)} không thống nhất: kết luận đạt phải ghi rõ lý do không theo ý kiến này."
+        )
+    if against:
+        event.details = {**event.details, "against_opinions": against}
+
+
+def _record_tally(*, dossier: Dossier, event: DossierEvent, **extra: Any) -> None:
+    members, agree, against = council_tally(dossier)
+    event.details = {**event.details, "tally": {"members": members, "agree": agree, "against": against}}
+
+
+def _council_pass(*, dossier: Dossier, event: DossierEvent, **extra: Any) -> None:
+    _check_council_majority(dossier=dossier, **extra)
+    _record_tally(dossier=dossier, event=event)
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 def _issue_decision(*, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, **extra: Any) -> None:
     decided_on = extra.pop("decided_on", None) or day
     issue_signed_decision(dossier=dossier, user=user, decided_on=decided_on, signed_at=event.at, **extra)
+    # A recognition carries the date of its first yearly review ("giữ vững").
+    dossier.review_due_on = one_year_after(decided_on)
+
+
+def _issue_revocation(
+    *, dossier: Dossier, event: DossierEvent, user: Any, day: dt.date, otp_token: str = "", **extra: Any
+) -> None:
+    from .revocation import issue_revocation
+
+    proposal = dossier.events.filter(move=Move.PROPOSE_REVOCATION).order_by("-at", "-pk").first()
+    issue_revocation(
+        dossier=dossier,
+        user=user,
+        reason=event.comment,
+        proposal=proposal,
+        decided_on=extra.get("decided_on") or day,
+        signed_at=event.at,
+        otp_token=otp_token,
+    )
+    dossier.review_due_on = None
 
 
 def council_tally(dossier: Dossier) -> tuple[int, int, int]:
@@ -305,11 +427,18 @@ def council_tally(dossier: Dossier) -> tuple[int, int, int]:
 
     if dossier.council_id is None:
         return 0, 0, 0
-    members = User.objects.filter(
-        is_active=True, role=Role.COUNCIL_MEMBER, body_id=dossier.council_id
-    ).count()
-    votes = list(dossier.votes.values_list("agrees", flat=True))
-    return members, sum(1 for v in votes if v), sum(1 for v in votes if not v)
+    member_ids = set(
+        User.objects.filter(is_active=True, role=Role.COUNCIL_MEMBER, body_id=dossier.council_id).values_list(
+            "pk", flat=True
+        )
+    )
+    # Only the votes of those who are members now count: a member who left takes their vote along.
+    votes = [
+        agrees
+        for member_id, agrees in dossier.votes.values_list("member_id", "agrees")
+        if member_id in member_ids
+    ]
+    return len(member_ids), sum(1 for v in votes if v), sum(1 for v in votes if not v)
 
 
 def _check_council_majority(*, dossier: Dossier, **_extra: Any) -> None:
@@ -322,9 +451,14 @@ def _check_council_majority(*, dossier: Dossier, **_extra: Any) -> None:
 
 
 EFFECTS: dict[str, Callable[..., None]] = {
-    Move.APPRAISE_PASS: _check_appraisal_passes,
-    Move.COUNCIL_PASS: _check_council_majority,
+    Move.SUBMIT: _check_ready,
+    Move.RESUBMIT: _check_ready,
+    Move.FORWARD: _check_ready,
+    Move.APPRAISE_PASS: _check_pass,
+    Move.COUNCIL_PASS: _council_pass,
+    Move.COUNCIL_FAIL: _record_tally,
     Move.RECOGNISE: _issue_decision,
+    Move.REVOKE: _issue_revocation,
 }
 
 
@@ -406,12 +540,92 @@ def add_opinion(*, dossier_id: int, user: Any, agrees: bool, text: str) -> Opini
     opinion = Opinion.objects.create(
         dossier=dossier, author=user, role=user.role, body_id=user.body_id, agrees=agrees, text=text
     )
+    answered = OpinionRequest.objects.filter(
+        dossier=dossier, body_id=user.body_id, opinion__isnull=True
+    ).update(opinion=opinion)
+    answer = "thống nhất" if agrees else "không thống nhất"
+    _history(
+        dossier,
+        user,
+        "opinion",
+        f"{opinion.body_name}: {answer}. {text}",
+        details={"agrees": agrees, "answers_request": bool(answered)},
+    )
     _notify(
         dossier,
-        f"{dossier.area}: {opinion.body_name} đã cho ý kiến thẩm định.",
+        f"Hồ sơ {dossier.area}: {opinion.body_name} {answer} ({text})",
         roles={Role.APPRAISING_POLICE},
     )
     return opinion
+
+
+def _history(
+    dossier: Dossier, user: Any, move: str, comment: str, *, details: dict | None = None
+) -> DossierEvent:
+    """An event beside the route's moves (the state stays as it is)."""
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        move=move,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        actor=user,
+        actor_role=user.role or "",
+        comment=comment,
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def request_opinions(
+    *, dossier_id: int, user: Any, body_ids: Sequence[int], due_on: dt.date, note: str = ""
+) -> list[OpinionRequest]:
+    """The appraising body asks co-appraising bodies of the dossier's programme for their opinion
+    by `due_on`; each sees the request in its inbox. A body already asked and not yet answering
+    is not asked twice."""
+    if not permissions.has_role(user, permissions.APPRAISING_ROLES):
+        raise MoveRefused("Chỉ cơ quan chủ trì thẩm định đề nghị cơ quan phối hợp cho ý kiến.")
+    dossier = _locked_visible(dossier_id, user)
+    if dossier.state not in OPINION_STATES or not selectors.acts_for(user, dossier, user.role):
+        raise MoveRefused("Chỉ đề nghị cho ý kiến khi hồ sơ đang thẩm định tại cơ quan bạn.")
+    if not body_ids:
+        raise MoveRefused("Hãy chọn ít nhất một cơ quan phối hợp thẩm định.")
+    if due_on < timezone.localdate():
+        raise MoveRefused("Hạn trả lời không được trước hôm nay.")
+    allowed = set(dossier.acting_body_ids(Role.CO_APPRAISER))
+    if not set(body_ids) <= allowed:
+        raise MoveRefused("Chỉ đề nghị các cơ quan phối hợp thẩm định mà kế hoạch của hồ sơ quy định.")
+    waiting = set(
+        OpinionRequest.objects.filter(dossier=dossier, opinion__isnull=True).values_list("body_id", flat=True)
+    )
+    bodies = list(Body.objects.filter(pk__in=set(body_ids) - waiting).order_by("name"))
+    if not bodies:
+        raise MoveRefused("Các cơ quan đã chọn đang có đề nghị chưa trả lời.")
+    note = note.strip()
+    requests = [
+        OpinionRequest.objects.create(dossier=dossier, body=body, requested_by=user, due_on=due_on, note=note)
+        for body in bodies
+    ]
+    names = ", ".join(b.name for b in bodies)
+    _history(
+        dossier,
+        user,
+        "request_opinion",
+        f"Đề nghị {names} cho ý kiến trước ngày {due_on:%d/%m/%Y}." + (f" {note}" if note else ""),
+        details={"bodies": [b.name for b in bodies], "due_on": due_on.isoformat()},
+    )
+    from areas.models import User
+
+    recipients = User.objects.filter(is_active=True, role=Role.CO_APPRAISER, body__in=bodies)
+    Notification.objects.bulk_create(
+        Notification(
+            user=recipient,
+            dossier=dossier,
+            text=f"Hồ sơ {dossier.area}: {user.body.name} đề nghị cho ý kiến phối hợp thẩm định, "
+            f"hạn {due_on:%d/%m/%Y}."[:255],
+        )
+        for recipient in recipients
+    )
+    return requests
 
 
 @transaction.atomic
@@ -423,10 +637,19 @@ def cast_vote(*, dossier_id: int, user: Any, agrees: bool, comment: str = "") ->
     dossier = _locked_visible(dossier_id, user)
     if dossier.state not in VOTING_STATES or not selectors.acts_for(user, dossier, user.role):
         raise MoveRefused("Chỉ biểu quyết khi hồ sơ đang trình Hội đồng mà bạn là thành viên.")
-    vote, _ = CouncilVote.objects.update_or_create(
+    vote, created = CouncilVote.objects.update_or_create(
         dossier=dossier,
         member=user,
         defaults={"agrees": agrees, "comment": comment.strip(), "at": timezone.now()},
+    )
+    answer = "đồng ý" if agrees else "không đồng ý"
+    _history(
+        dossier,
+        user,
+        "vote",
+        f"{'Biểu quyết' if created else 'Thay đổi biểu quyết'}: {answer} đề nghị công nhận."
+        + (f" {vote.comment}" if vote.comment else ""),
+        details={"agrees": agrees},
     )
     return vote
 
@@ -462,6 +685,48 @@ def record_finding(
         },
     )
     return finding
+
+
+@transaction.atomic
+def record_findings(
+    *, dossier_id: int, user: Any, rows: Sequence[tuple[int, str, str]]
+) -> list[AppraisalFinding]:
+    """The appraisal of every criterion in one save: (number, status, reason) rows, all written or
+    none. A result other than the computed one needs a reason; the errors name each criterion
+    (a ValidationError keyed by its number)."""
+    if not permissions.has_role(user, permissions.APPRAISING_ROLES):
+        raise MoveRefused("Chỉ cơ quan công an thẩm định ghi kết quả thẩm định từng tiêu chí.")
+    dossier = _locked_visible(dossier_id, user)
+    if dossier.state not in OPINION_STATES or not selectors.acts_for(user, dossier, user.role):
+        raise MoveRefused("Chỉ ghi kết quả thẩm định khi hồ sơ đang thẩm định tại cơ quan bạn.")
+    results = {r["number"]: r for r in current_results(dossier)}
+    errors: dict[str, str] = {}
+    for number, status, reason in rows:
+        if number not in results:
+            errors[str(number)] = f"Bộ tiêu chí không có tiêu chí số {number}."
+        elif status != results[number]["status"] and not reason.strip():
+            errors[str(number)] = (
+                f"Tiêu chí {number}: kết quả thẩm định khác kết quả tính toán phải ghi rõ lý do."
+            )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    findings = []
+    for number, status, reason in rows:
+        finding, _ = AppraisalFinding.objects.update_or_create(
+            dossier=dossier,
+            number=number,
+            defaults={
+                "criterion_text": results[number]["text"],
+                "computed_status": results[number]["status"],
+                "status": status,
+                "reason": reason.strip(),
+                "appraiser": user,
+                "at": now,
+            },
+        )
+        findings.append(finding)
+    return findings
 
 
 def closed_bodies_taken_over_by(user: Any, dossier: Dossier, day: dt.date) -> list[str]:
@@ -605,3 +870,121 @@ def watch_recognised(
                 roles={Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR, Role.APPRAISING_POLICE},
             )
     return alerts
+
+
+# ---------------------------------------------------------------- the yearly review ("giữ vững")
+
+REVIEW_DAYS = 30
+
+
+def open_due_reviews(*, as_of: dt.date | None = None) -> list[RecognitionReview]:
+    """Open the yearly review of every recognised unit whose review date has come (seed 000, mục
+    III.6: "định kỳ hằng năm … rà soát, đánh giá … thẩm định"): the unit is scored, the review
+    waits in the appraising body's inbox for its outcome. Idempotent: one review per unit and year,
+    a second run opens nothing."""
+    as_of = as_of or timezone.localdate()
+    due = list(
+        Dossier.objects.filter(state=State.RECOGNISED, review_due_on__lte=as_of)
+        .exclude(reviews__year=as_of.year)
+        .select_related("area", "commune", "programme")
+    )
+    if not due:
+        return []
+    cards = score_areas(areas=[d.area for d in due], as_of=as_of)
+    opened = []
+    for dossier in due:
+        card = cards.get(dossier.area_id)
+        with transaction.atomic():
+            review, created = RecognitionReview.objects.get_or_create(
+                dossier=dossier,
+                year=as_of.year,
+                defaults={
+                    "opened_on": as_of,
+                    "due_on": as_of + dt.timedelta(days=REVIEW_DAYS),
+                    "scorecard": card.to_dict() if card is not None else None,
+                },
+            )
+            if not created:
+                continue
+            verdict = (
+                f"{'đạt' if card.passed else 'chưa đạt'} {card.met_count}/{len(card.results)} tiêu chí"
+                if card is not None
+                else "chưa chấm được điểm"
+            )
+            DossierEvent.objects.create(
+                dossier=dossier,
+                move="review_opened",
+                from_state=dossier.state,
+                to_state=dossier.state,
+                actor=None,  # the schedule opens it, nobody in person
+                comment=f"Rà soát năm {as_of.year}, hạn kết luận {review.due_on:%d/%m/%Y}; "
+                f"chấm điểm ngày mở: {verdict}.",
+                details={"review_id": review.pk},
+            )
+            _notify(
+                dossier,
+                f"Hồ sơ {dossier.area}: mở đợt rà soát “giữ vững” năm {as_of.year}, hạn {review.due_on:%d/%m/%Y}.",
+                roles={Role.APPRAISING_POLICE, Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR},
+            )
+            opened.append(review)
+    return opened
+
+
+@removed_if_rolled_back()
+@transaction.atomic
+def conclude_review(
+    *,
+    review_id: int,
+    user: Any,
+    outcome: str,
+    note: str,
+    files: Sequence[tuple[str, File]] = (),
+) -> RecognitionReview:
+    """The appraising body records the yearly review's outcome: the unit keeps its recognition
+    (its next review a year on), or a revocation is proposed (the route's move, with the note as
+    its reason and the files as its evidence)."""
+    if not permissions.has_role(user, permissions.APPRAISING_ROLES):
+        raise MoveRefused("Chỉ cơ quan chủ trì thẩm định kết luận đợt rà soát.")
+    review = (
+        RecognitionReview.objects.visible_to(user)
+        .select_for_update(of=("self",))
+        .select_related("dossier")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or not selectors.acts_for(user, review.dossier, user.role):
+        raise MoveRefused("Đợt rà soát không thuộc cơ quan bạn.")
+    if review.outcome != ReviewOutcome.PENDING:
+        raise MoveRefused("Đợt rà soát này đã có kết luận.")
+    note = note.strip()
+    if not note:
+        raise MoveRefused("Hãy ghi nhận xét của đợt rà soát.")
+    if outcome == ReviewOutcome.MAINTAINED:
+        dossier = _locked_visible(review.dossier_id, user)
+        if dossier.state != State.RECOGNISED:
+            raise MoveRefused("Đơn vị không còn ở trạng thái đã công nhận.")
+        dossier.review_due_on = one_year_after(review.opened_on)
+        dossier.save(update_fields=["review_due_on"])
+        _history(dossier, user, "review_maintained", f"Rà soát năm {review.year}: giữ vững. {note}")
+        _notify(
+            dossier,
+            f"Hồ sơ {dossier.area}: rà soát năm {review.year} kết luận giữ vững.",
+            roles={Role.COMMUNE_POLICE, Role.COMMUNE_CHAIR, Role.DECIDING_CHAIR},
+            exclude=user,
+        )
+    elif outcome == ReviewOutcome.REVOCATION_PROPOSED:
+        move(
+            dossier_id=review.dossier_id,
+            move=Move.PROPOSE_REVOCATION,
+            user=user,
+            comment=f"Rà soát năm {review.year}: {note}",
+            files=files,
+        )
+    else:
+        raise MoveRefused("Kết luận rà soát không hợp lệ.")
+    review.outcome = outcome
+    review.note = note
+    review.concluded_by = user
+    review.concluded_at = timezone.now()
+    review.save(update_fields=["outcome", "note", "concluded_by", "concluded_at"])
+    return review

@@ -11,3 +11,9 @@ from . import services
 def watch_recognised_units() -> int:
     """Re-score every recognised unit; returns how many new alerts were raised."""
     return len(services.watch_recognised())
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def open_yearly_reviews() -> int:
+    """Open the yearly "giữ vững" review of each recognised unit that is due; returns how many."""
+    return len(services.open_due_reviews())

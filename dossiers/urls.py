@@ -16,6 +16,10 @@ urlpatterns = [
     path("<int:pk>/y-kien/", views.add_opinion, name="add_opinion"),
     path("<int:pk>/bieu-quyet/", views.cast_vote, name="vote"),
     path("<int:pk>/tiep-nhan-ke-thua/", views.take_over, name="take_over"),
-    path("<int:pk>/tham-dinh/<int:number>/", views.record_finding, name="finding"),
+    path("<int:pk>/gui/<slug:move>/", views.send_up, name="send_up"),
+    path("<int:pk>/tham-dinh/", views.appraise, name="appraise"),
+    path("<int:pk>/de-nghi-y-kien/", views.request_opinions, name="request_opinions"),
+    path("<int:pk>/ra-soat/", views.conclude_review, name="review"),
+    path("<int:pk>/quyet-dinh-thu-hoi.pdf", views.revocation_file, name="revocation"),
     path("<int:pk>/quyet-dinh.pdf", views.decision_file, name="decision"),
 ]

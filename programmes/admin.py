@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import LegalBasis, Phase, Programme, ProvinceTarget, ReportingWindow, RouteStep
+from .models import (
+    LegalBasis,
+    Phase,
+    Programme,
+    ProvinceTarget,
+    ReportingWindow,
+    RequiredComponent,
+    RouteStep,
+)
 
 
 class LegalBasisInline(admin.TabularInline):
@@ -12,6 +20,11 @@ class RouteStepInline(admin.TabularInline):
     model = RouteStep
     extra = 0
     autocomplete_fields = ["body"]
+
+
+class RequiredComponentInline(admin.TabularInline):
+    model = RequiredComponent
+    extra = 0
 
 
 class ReportingWindowInline(admin.TabularInline):
@@ -40,7 +53,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "issuing_body"]
     autocomplete_fields = ["issuing_unit"]
     list_select_related = ["issuing_unit"]
-    inlines = [LegalBasisInline, RouteStepInline, ReportingWindowInline, PhaseInline]
+    inlines = [LegalBasisInline, RouteStepInline, RequiredComponentInline, ReportingWindowInline, PhaseInline]
     fieldsets = [
         (
             None,
@@ -60,6 +73,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     "is_demo",
                 ]
             },
+        ),
+        (
+            "Văn bản của hồ sơ thôn, bản",
+            {"fields": ["village_meeting_required", "posting_days"]},
         ),
         (
             "Chất lượng dữ liệu (đúng, đủ, sạch, sống)",

@@ -30,6 +30,7 @@ from .models import (
     ProvinceTarget,
     ReportingWindow,
     ReportKind,
+    RequiredComponent,
     RouteFunction,
     RouteStep,
     TargetKind,
@@ -43,6 +44,13 @@ F = RouteFunction
 DEMO_ROUTE_NOTE = "Quy trình công nhận (cơ quan thẩm định, quyết định) là cấu hình minh họa."
 DEMO_PAPERS_NOTE = (
     "Việc họp thôn, bản và niêm yết công khai 05 ngày trước khi xã họp xét là cấu hình minh họa."
+)
+# The seeds name the papers of a dossier only in passing (tờ trình, báo cáo, biên bản họp xét:
+# domain brief §5) and no plan lists them as required: the list is a demo configuration.
+DEMO_COMPONENTS = ["proposal", "report", "review_minutes"]
+DEMO_COMPONENTS_NOTE = (
+    "Cấu hình minh họa: các kế hoạch mẫu không quy định thành phần hồ sơ; "
+    "tờ trình, báo cáo và biên bản họp xét theo quy trình chung."
 )
 
 LAW_LOCAL_GOVERNMENT_2015 = (
@@ -398,6 +406,14 @@ def _programme(
             "posting_days": posting_days,
         },
     )
+    for level in route:
+        for kind in DEMO_COMPONENTS:
+            RequiredComponent.objects.get_or_create(
+                programme=programme,
+                unit_level=level,
+                kind=kind,
+                defaults={"note": DEMO_COMPONENTS_NOTE, "is_demo": True},
+            )
     if not created:
         return programme
     for position, (kind, doc_number, issued_on, issuer, doc_title, cited_from, cited_until) in enumerate(

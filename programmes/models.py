@@ -635,3 +635,44 @@ class ProvinceTarget(models.Model):
         if self.province_id and self.province.level != Level.PROVINCE:
             raise ValidationError({"province": "Chỉ tiêu năm được đăng ký cho cấp tỉnh."})
         check_percent(self.target_kind, self.target_value)
+
+
+def component_kinds() -> list[tuple[str, str]]:
+    """The kinds of paper a dossier holds (`dossiers.DocumentKind`), read lazily: this app sits
+    below the dossiers and names them only here."""
+    from dossiers.models import DocumentKind
+
+    return list(DocumentKind.choices)
+
+
+class RequiredComponent(models.Model):
+    """A paper the programme requires in a village's or a commune's dossier before it goes up
+    (from the commune police to the commune chair, and from the chair to the appraising body)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="required_components"
+    )
+    unit_level = models.CharField("hồ sơ của", max_length=10, choices=TargetLevel.choices)
+    kind = models.CharField("thành phần hồ sơ", max_length=20, choices=component_kinds)
+    note = models.CharField(
+        "ghi chú",
+        max_length=300,
+        blank=True,
+        help_text="Nêu văn bản quy định thành phần này, hoặc “cấu hình minh họa” khi chưa có văn bản gốc.",
+    )
+    is_demo = models.BooleanField("cấu hình minh họa", default=False)
+
+    class Meta:
+        verbose_name = "thành phần hồ sơ bắt buộc"
+        verbose_name_plural = "thành phần hồ sơ bắt buộc"
+        ordering = ["programme", "unit_level", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "unit_level", "kind"],
+                name="required_component_unique",
+                violation_error_message="Kế hoạch đã yêu cầu thành phần này cho cấp hồ sơ này.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_unit_level_display().lower()})"

@@ -32,7 +32,27 @@ def _as(page, sign_in, username):
     sign_in(username)
 
 
+SENT_UP = {"submit", "resubmit", "forward"}
+
+
+def _send_up(page, move, comment="", files=None, explanation=""):
+    """A move that sends the dossier up passes through its confirmation page (the readiness panel)."""
+    with page.expect_navigation():
+        page.locator(f"a[href$='/gui/{move}/']").click()
+    assert page.get_by_test_id("readiness").is_visible()
+    if comment:
+        page.locator(f"textarea[name='{move}-comment']").fill(comment)
+    if explanation:
+        page.locator(f"textarea[name='{move}-explanation']").fill(explanation)
+    if files:
+        page.locator(f"input[name='{move}-files']").set_input_files(files)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận").click()
+
+
 def _move(page, move, comment="", files=None):
+    if move in SENT_UP:
+        return _send_up(page, move, comment, files)
     form = page.locator(f"form[action$='/buoc/{move}/']")
     if comment:
         form.locator(f"textarea[name='{move}-comment']").fill(comment)

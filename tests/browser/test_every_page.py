@@ -41,12 +41,15 @@ NOT_PAGES = {
     "dossiers:move",  # POSTs of the route
     "dossiers:add_document",
     "dossiers:add_opinion",
-    "dossiers:finding",
+    "dossiers:appraise",  # POSTs: the appraisal form, opinion requests, a review's outcome
+    "dossiers:request_opinions",
+    "dossiers:review",
     "dossiers:vote",  # POSTs: a council member's vote, a successor taking a dossier over
     "dossiers:take_over",
     "subjects:transfer_decide",  # POST: the deciding body's answer to a transfer request
     "dossiers:document",  # files: uploads and PDFs
     "dossiers:decision",
+    "dossiers:revocation",
     "reports:download",
     "exchange:export_download",  # the zip of a bulk export
     "quality:round_pdf",  # a PDF

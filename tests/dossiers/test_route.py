@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from areas.models import Body, BodyKind, Role
 from dossiers import services
@@ -83,6 +84,11 @@ def _extra(move, user):
     if move == Move.RECOGNISE:
         ensure_signer(user)
         return {"otp_token": otp_code(user)}
+    if move == Move.REVOKE:
+        ensure_signer(user)
+        return {"otp_token": otp_code(user)}
+    if move == Move.PROPOSE_REVOCATION:
+        return {"files": [("evidence", SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 minh chung"))]}
     return {}
 
 

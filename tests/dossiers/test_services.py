@@ -144,8 +144,12 @@ def test_a_dossier_reaching_someone_or_coming_back_notifies_them(walk, people, t
     assert not Notification.objects.filter(user=people.district_police).exists()
     dossier = walk.to(dossier, State.UNDER_APPRAISAL)
     walk.step(dossier, Move.REQUEST_SUPPLEMENT, people.district_police, comment="Thiếu biên bản họp xét")
-    back = Notification.objects.filter(user=people.commune_police, dossier=dossier)
-    assert back.count() == 1 and "Yêu cầu bổ sung hồ sơ" in back.get().text
+    back = Notification.objects.filter(user=people.commune_police, dossier=dossier).first()
+    # The notification names the move, the dossier, who and why.
+    assert back.text == (
+        "Hồ sơ Bản Tả Lèng bị trả lại, yêu cầu bổ sung (Công an huyện Phong Thổ). "
+        "Lý do: Thiếu biên bản họp xét"
+    )
     assert not Notification.objects.filter(user=people.other_police).exists()
 
 
@@ -191,7 +195,7 @@ def test_a_move_that_fails_after_storing_its_files_leaves_no_file_behind(
     def broken_notify(*args, **kwargs):
         raise RuntimeError("mất kết nối cơ sở dữ liệu")
 
-    monkeypatch.setattr(services, "_notify_actors", broken_notify)
+    monkeypatch.setattr(services, "_notify_move", broken_notify)
     good = SimpleUploadedFile("to-trinh.pdf", PDF, content_type="application/pdf")
     with pytest.raises(RuntimeError):
         services.move(
@@ -253,8 +257,12 @@ def test_the_watch_alerts_commune_and_appraisers_when_a_recognised_unit_breaks_a
     assert tasks.watch_recognised_units() == 0  # one alert until it is resolved
 
     ManagementFileFactory(person=addict, opened_on=timezone.localdate() - dt.timedelta(days=1))
-    revoked = walk.step(
-        dossier, Move.REVOKE, people.district_chair, comment="Phát hiện người nghiện mới chưa quản lý"
+    proposed = walk.step(
+        dossier,
+        Move.PROPOSE_REVOCATION,
+        people.district_police,
+        comment="Phát hiện người nghiện mới chưa quản lý",
+        files=[(DocumentKind.EVIDENCE, SimpleUploadedFile("bien-ban-kiem-tra.pdf", PDF))],
     )
-    assert revoked.state == State.REVOKED
-    assert revoked.events.get(move=Move.REVOKE).comment.startswith("Phát hiện")
+    assert proposed.state == State.REVOCATION_PROPOSED
+    assert proposed.events.get(move=Move.PROPOSE_REVOCATION).comment.startswith("Phát hiện")

@@ -241,8 +241,16 @@ def test_each_role_finds_only_what_waits_for_it(walk, tree, login, people):
     def waiting(user):
         return set(login(user).get(reverse("dossiers:inbox")).context["waiting"])
 
+    # A co-appraising body finds a dossier when it is asked for its opinion, until it answers.
+    assert waiting(people.labour) == set()
+    services.request_opinions(
+        dossier_id=under.pk,
+        user=people.district_police,
+        body_ids=[tree.bodies.labour.pk],
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
     assert waiting(people.labour) == {under}
-    assert waiting(people.health) == {under}
+    assert waiting(people.health) == set()
     assert waiting(people.district_police) == {under}
     assert waiting(people.commune_chair) == {submitted}
     assert waiting(people.commune_police) == set()
@@ -256,3 +264,45 @@ def test_each_role_finds_only_what_waits_for_it(walk, tree, login, people):
     assert (
         page.status_code == 200 and page.context["move_forms"] == [] and page.context["opinion_form"] is None
     )
+
+
+def test_the_appraisers_pages_run_a_constant_number_of_queries(walk, tree, login, people):
+    """Inbox and dossier page of the appraising body and of a co-appraising body asked for its
+    opinion: as many queries with one dossier, request and opinion as with nine and many more."""
+    from tests.factories import AreaFactory
+
+    due = timezone.localdate() + dt.timedelta(days=5)
+
+    def under_appraisal(area):
+        dossier = walk.to(walk.register(area), State.UNDER_APPRAISAL)
+        services.request_opinions(
+            dossier_id=dossier.pk,
+            user=people.district_police,
+            body_ids=[tree.bodies.labour.pk, tree.bodies.health.pk],
+            due_on=due,
+        )
+        return dossier
+
+    first = under_appraisal(tree.ta_leng)
+    services.add_opinion(dossier_id=first.pk, user=people.health, agrees=False, text="Chưa đủ")
+    police, labour = login(people.district_police), None
+    urls = [reverse("dossiers:inbox"), reverse("dossiers:detail", args=[first.pk])]
+    small = [_queries(police, url) for url in urls]
+    labour = login(people.labour)
+    small_labour = [_queries(labour, url) for url in urls]
+    police = login(people.district_police)
+    for n in range(8):
+        village = make_clean(AreaFactory(level="village", name=f"Bản Thẩm {n}", parent=tree.hoang_then))
+        under_appraisal(village)
+        services.add_opinion(dossier_id=first.pk, user=people.health, agrees=n % 2 == 0, text=f"Ý kiến {n}")
+    walk.step(first, Move.REQUEST_SUPPLEMENT, people.district_police, comment="Bổ sung", fix_criteria=[1, 2])
+    walk.step(first, Move.RESUBMIT, people.commune_police)
+    walk.step(first, Move.FORWARD, people.commune_chair)
+    walk.step(first, Move.ACCEPT, people.district_police)
+    services.request_opinions(
+        dossier_id=first.pk, user=people.district_police, body_ids=[tree.bodies.health.pk], due_on=due
+    )
+    large = [_queries(police, url) for url in urls]
+    assert large == small, (small, large)
+    labour = login(people.labour)
+    assert [_queries(labour, url) for url in urls] == small_labour

@@ -173,6 +173,7 @@ def quang_ngai(client, django_user_model, settings, tmp_path):
                     for f, b, d in route
                 ],
             ),
+            **_inlines("required_components", []),
             **_inlines("reporting_windows", []),
             **_inlines("phases", []),
         },
@@ -248,9 +249,12 @@ def test_a_commune_of_a_third_province_walks_the_route_configured_in_the_admin_t
     assert "Theo đề nghị của Giám đốc Công an tỉnh Quảng Ngãi" in text
     assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" in text
     assert "Lai Châu" not in text and "Phong Thổ" not in text
-    assert [e.move for e in dossier.events.order_by("at", "pk")][-4:] == [
+    assert [e.move for e in dossier.events.order_by("at", "pk")][-7:] == [
         Move.APPRAISE_PASS,
         Move.SEND_TO_COUNCIL,
+        "vote",  # each member's vote is in the history
+        "vote",
+        "vote",
         Move.COUNCIL_PASS,
         Move.RECOGNISE,
     ]
