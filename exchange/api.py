@@ -24,6 +24,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import WithJsonSchema
 
 from areas.jurisdiction import get_visible_or_404
+from criteria.scoring import Status as CriterionStatus
 from criteria.services import score_areas
 from dossiers.models import Decision
 
@@ -243,7 +244,7 @@ class CriterionResult(Schema):
     number: int
     label: str
     rule: str
-    status: Literal["met", "not_met", "needs_evidence"]
+    status: CriterionStatus
     figures: str
     failing: list[FailingRecord]
 

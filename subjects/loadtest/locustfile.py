@@ -71,7 +71,7 @@ class Officer(HttpUser):
 class CommunePolice(Officer):
     """Công an xã: the register of their commune — lists, searches, persons, tests."""
 
-    role = "commune_police"
+    role = "commune_officer"
     weight = 6
 
     @task(4)
@@ -134,7 +134,7 @@ class DistrictPolice(Officer):
     """Appraising police (the province police since districts ceased): inbox, the table of
     units, scorecards, the registers across communes."""
 
-    role = "district_police"
+    role = "appraiser"
     weight = 3
 
     @task(2)

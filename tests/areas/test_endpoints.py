@@ -148,7 +148,19 @@ def world(records, plan, tree, people, settings, tmp_path):  # noqa: F811
     )
     m.Person.objects.filter(pk=records.person.pk).update(officer=people.commune_police)
     held = PersonFactory(full_name="Vàng A Sình", village=tree.ho_sao, officer=people.commune_police)
+    # Papers: the appraisal minutes finalised in the police's register, and a draft replacing them.
+    from papers import services as paper_services
+
+    final_paper = paper_services.issue(
+        dossier_id=dossier.pk,
+        kind="appraisal_minutes",
+        user=people.district_police,
+        secretary_name="Nguyễn Thị Thư",
+    )
+    draft_paper = paper_services.start_replacement(paper_id=final_paper.pk, user=people.district_police)
     return SimpleNamespace(
+        final_paper=final_paper,
+        draft_paper=draft_paper,
         export=export,
         held=held,
         officer=people.commune_police,
@@ -190,6 +202,12 @@ def fill(name: str, params: set[str], world) -> dict | None:
         "reports:download": {"pk": world.report.pk, "fmt": "pdf"},
         "exchange:export_download": {"pk": world.export.pk},
         "quality:unit": {"pk": tree.hoang_then.pk},
+        "papers:start": {"dossier_pk": world.dossier.pk, "kind": "appraisal_minutes"},
+        "papers:edit": {"pk": world.draft_paper.pk},
+        "papers:finalise": {"pk": world.draft_paper.pk},
+        "papers:preview": {"pk": world.draft_paper.pk},
+        "papers:replace": {"pk": _paper_in_force(world).pk},
+        "papers:file": {"pk": world.final_paper.pk},
         "quality:assign": {"pk": world.held.pk},
     }
     if not params:
@@ -209,6 +227,15 @@ def fill(name: str, params: set[str], world) -> dict | None:
             kwargs["person_pk"] = recorded.person.pk
         return kwargs if set(kwargs) == params else None
     return None
+
+
+def _paper_in_force(world):
+    """The dossier's finalised appraisal minutes in force (the draft, once finalised, replaces them)."""
+    from papers.models import Paper, PaperState
+
+    return Paper.objects.get(
+        dossier=world.dossier, kind="appraisal_minutes", state=PaperState.FINAL, superseded_at__isnull=True
+    )
 
 
 def test_every_endpoint_is_walked(world):
@@ -281,6 +308,7 @@ def fingerprint() -> str:
         if label in UNTRACKED or label.startswith(("axes.", "admin.", "otp_")):
             continue
         state.append((label, model._base_manager.count()))
+    from papers.models import Paper
     from quality.models import ReconciliationRound, RoundPart
 
     for model in (
@@ -291,9 +319,23 @@ def fingerprint() -> str:
         EvidenceAttestation,
         RoundPart,
         ReconciliationRound,
+        Paper,
     ):
         state.append(serializers.serialize("json", model._base_manager.order_by("pk")))
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()
+
+
+def _paper_sections(paper) -> dict:
+    """The draft's own text, one section changed (dates as typed: dd/mm/yyyy)."""
+    import re
+
+    sections = {
+        key: dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        else value
+        for key, value in paper.sections.items()
+    }
+    return {**sections, "secretary_name": "Lê Thị Thư Ký"}
 
 
 def payload(name: str, world) -> dict:
@@ -372,6 +414,7 @@ def payload(name: str, world) -> dict:
         "quality:assign": {"officer": world.officer.pk, "reason": "Phân công lại"},
         "quality:part_close": {},
         "quality:round_close": {},
+        "papers:edit": _paper_sections(world.draft_paper),
     }.get(name, {"note": "x"})
 
 
@@ -388,6 +431,11 @@ WRITERS: dict[str, set[str]] = {
     "dossiers:add_opinion": {"labour", "health"},
     "dossiers:appraise": {"district_police"},
     "dossiers:request_opinions": {"district_police"},
+    # In this order: the draft is edited, finalised (replacing the minutes), then replaced again.
+    # Starting a draft that is already open changes nothing, so `papers:start` has no writer here.
+    "papers:edit": {"district_police"},
+    "papers:finalise": {"district_police"},
+    "papers:replace": {"district_police"},
     "dossiers:move": {"district_police"},  # last: it moves the dossier on
     "dossiers:register": {"commune_police"},
     "reports:reports": {"district_police", "district_chair"},

@@ -50,8 +50,8 @@ from areas.permissions import Action, can
 
 DEMO_DISTRICT = "Phong Thổ"
 ACCOUNTS = {
-    "commune_police": ["cax_hoangthen", "cax_muongso"],
-    "district_police": ["ca_laichau"],
+    "commune_officer": ["cax_hoangthen", "cax_muongso"],
+    "appraiser": ["ca_laichau"],
     "chair": ["ctx_hoangthen", "ct_laichau"],
 }
 SEARCHES = ["nguyen van", "giang a", "thi mai", "lo van", "seo", "hoang", "vang a pao", "ly", "sung"]
