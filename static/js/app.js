@@ -170,3 +170,13 @@ document.addEventListener("change", function (event) {
     field.form.submit();
   }
 });
+
+/* An error summary marked [data-focus-on-load] (a form sent back with errors) is brought into view
+   and focused once the page is laid out, so the user lands on what to fix, not at the top. */
+window.addEventListener("load", function () {
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.scrollIntoView({ block: "start", behavior: "instant" });
+    summary.focus({ preventScroll: true });
+  }
+});

@@ -14,6 +14,7 @@ from django.utils import timezone
 from dossiers.models import Decision, Dossier
 from dossiers.signing import ensure_signer
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.papers import finalise_appraisers_submission
 from tests.dossiers.conftest import make_clean, otp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,12 +151,12 @@ def test_a_village_goes_from_registration_to_a_signed_recognition(
     screenshot("dossier-4-appraisal")
     _move(page, "appraise_pass", "Hồ sơ đạt đủ tiêu chí.")
     assert _state(page) == "Thẩm định đạt"
+    finalise_appraisers_submission(page, page.url)
 
-    # The district chair signs the decision with a fresh code.
+    # The district chair signs the decision with a fresh code; its number comes from the register.
     _as(page, sign_in, "cth")
     _open_from_inbox(page, live_server)
     form = page.locator("form[action$='/buoc/recognise/']")
-    form.get_by_label("Số quyết định").fill("125")
     form.get_by_label("Mã xác thực (OTP)").fill(otp_code(people.district_chair))
     # Wait for the navigation the submit starts, not the load state of the page already shown.
     with page.expect_navigation():
