@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Collate, Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from .models import (
@@ -38,20 +38,15 @@ def today() -> dt.date:
 # ---------------------------------------------------------------- search
 
 
-class Unaccent(Func):
-    """`f_unaccent(text)`: PostgreSQL's unaccent wrapped as IMMUTABLE (migration 0002) so an
-    expression index can use it."""
-
-    function = "f_unaccent"
-
-
 def search_persons(queryset: QuerySet[Person], text: str, *, cccd_suffix: bool = False) -> QuerySet[Person]:
     """Persons whose name contains `text` whatever the accents ("nguyen van a" finds
     "Nguyễn Văn A"), or whose CCCD is exactly `text`; with `cccd_suffix` (for users who may see
     CCCD numbers) also those whose CCCD ends with 4 to 11 digits typed.
 
-    On PostgreSQL the name is matched through `unaccent` with a trigram index over
-    `lower(f_unaccent(full_name))`; elsewhere through the normalised `name_search` column."""
+    Both sides go through one rule, `normalise_name`: the typed text here, the stored name in
+    `Person.name_search`. On PostgreSQL a trigram index over that column serves searches of
+    three letters or more; a shorter one ("ly", "hà") is narrowed by the jurisdiction's villages
+    first, which the planner can do because it has statistics on the plain column."""
     text = (text or "").strip()
     if not text:
         return queryset
@@ -59,16 +54,12 @@ def search_persons(queryset: QuerySet[Person], text: str, *, cccd_suffix: bool =
         return queryset.filter(cccd=text)
     if cccd_suffix and _CCCD_END.match(text):
         return queryset.filter(cccd__endswith=text)
-    needle = normalise_name(text)
+    found = queryset.filter(name_search__contains=normalise_name(text))
     if connection.vendor == "postgresql":
         # Sorting under the "C" collation keeps the planner from walking the name index in order
         # and filtering row by row; it takes the trigram index and sorts the few matches instead.
-        return (
-            queryset.alias(unaccented_name=Lower(Unaccent(F("full_name"))))
-            .filter(unaccented_name__contains=needle)
-            .order_by(Collate("name_search", "C"), "birth_date", "pk")
-        )
-    return queryset.filter(name_search__contains=needle)
+        return found.order_by(Collate("name_search", "C"), "birth_date", "pk")
+    return found
 
 
 # ---------------------------------------------------------------- facts about persons
