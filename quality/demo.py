@@ -22,6 +22,7 @@ from areas.permissions import REGISTER_KEEPERS
 from subjects.models import Person
 
 from .models import FieldVerification, Outcome, ReconciliationRound, RoundPart
+from .services import take_snapshots
 
 CLEAN = "Xã Tân An"
 WITH_DEFECTS = ("Xã Hoang Thèn", "Xã Mường So")
@@ -75,6 +76,9 @@ def load(units: dict[str, Area]) -> str:
             )
     FieldVerification.objects.bulk_create(verifications)
     round_summary = _round(units, today)
+    # This month's scores of every commune, as the daily task stores them: the commune homes
+    # show them from the first visit.
+    take_snapshots(today=today)
     if not done and not round_summary:
         return "dữ liệu chất lượng minh họa đã có, không tạo thêm."
     return f"đã giao cán bộ phụ trách ở {done} xã, ghi {len(verifications)} lượt xác minh thực tế. {round_summary}"

@@ -12,7 +12,7 @@ from areas.home import Task
 from areas.models import Level
 from areas.permissions import commune_of
 
-from .models import RoundPart
+from .models import QualitySnapshot, RoundPart
 
 
 def _vn(value: Any) -> str:
@@ -20,24 +20,39 @@ def _vn(value: Any) -> str:
 
 
 def quality_task(user: Any) -> list[Task]:
-    from . import selectors
 
     commune = commune_of(user)
-    today = timezone.localdate()
     if commune is not None:
-        quality = selectors.unit_quality(user, commune, today=today)
-        score = quality.score
-        tasks = [
-            Task(
-                title=f"Chất lượng dữ liệu: {_vn(score.overall)} %",
-                detail=" · ".join(f"{i.label} {_vn(score.scores[i])} %" for i in score.scores)
-                + ". Xem các bản ghi cần sửa để dữ liệu “đúng, đủ, sạch, sống”.",
-                url=reverse("quality:unit", args=[commune.pk]),
-                icon="bi-clipboard-check",
-                count=score.defects,
-                count_label="bản ghi cần sửa",
-            )
-        ]
+        # The commune's latest stored scores (the daily task, or the last opening of its quality
+        # page): scoring every register live on each visit home took ≈ 0.7 s at 6,000 persons.
+        snapshot = QualitySnapshot.objects.filter(area=commune).order_by("-month").first()
+        url = reverse("quality:unit", args=[commune.pk])
+        if snapshot is None:
+            tasks = [
+                Task(
+                    title="Chất lượng dữ liệu",
+                    detail="Chưa tính chỉ số của xã. Mở để tính và xem các bản ghi cần sửa để dữ liệu "
+                    "“đúng, đủ, sạch, sống”.",
+                    url=url,
+                    icon="bi-clipboard-check",
+                )
+            ]
+        else:
+            computed = timezone.localtime(snapshot.computed_at)
+            tasks = [
+                Task(
+                    title=f"Chất lượng dữ liệu: {_vn(snapshot.overall)} %",
+                    detail=" · ".join(
+                        f"{label} {_vn(value)} %" for label, value in snapshot.indicator_scores()
+                    )
+                    + f" (tính lúc {computed:%H:%M} ngày {computed:%d/%m/%Y})."
+                    " Xem các bản ghi cần sửa để dữ liệu “đúng, đủ, sạch, sống”.",
+                    url=url,
+                    icon="bi-clipboard-check",
+                    count=snapshot.defects,
+                    count_label="bản ghi cần sửa",
+                )
+            ]
         for part in (
             RoundPart.objects.visible_to(user)
             .filter(commune=commune, closed_at__isnull=True, round__closed_at__isnull=True)

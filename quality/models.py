@@ -8,6 +8,8 @@ latest verification of each person.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,8 @@ from django.utils import timezone
 from areas.jurisdiction import JurisdictionQuerySet
 from areas.models import Area, Body
 from subjects.models import Ordered, Person, register_date
+
+from .checks import Indicator
 
 
 class Outcome(models.TextChoices):
@@ -214,3 +218,13 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.month:%m/%Y}: {self.overall} %"
+
+    def indicator_scores(self) -> list[tuple[str, Any]]:
+        """(label, score) of each indicator, in the indicators' order."""
+        values = {
+            Indicator.CORRECT: self.score_correct,
+            Indicator.COMPLETE: self.score_complete,
+            Indicator.CLEAN: self.score_clean,
+            Indicator.LIVE: self.score_live,
+        }
+        return [(indicator.label, values[indicator]) for indicator in Indicator]

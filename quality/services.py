@@ -132,6 +132,40 @@ def close_round(*, user: Any, round_: ReconciliationRound) -> ReconciliationRoun
 SYSTEM = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True, area_id=None)
 
 
+def store_snapshot(*, area_id: int, month: dt.date, score: Any) -> None:
+    """Store (or refresh) `area_id`'s scores of `month`: one statement, an upsert on (area,
+    month), so two computations at once leave one row (the later one stands)."""
+    scores = score.scores
+    QualitySnapshot.objects.bulk_create(
+        [
+            QualitySnapshot(
+                area_id=area_id,
+                month=month,
+                score_correct=scores[Indicator.CORRECT],
+                score_complete=scores[Indicator.COMPLETE],
+                score_clean=scores[Indicator.CLEAN],
+                score_live=scores[Indicator.LIVE],
+                overall=score.overall,
+                records=score.records,
+                defects=score.defects,
+                computed_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["area", "month"],
+        update_fields=[
+            "score_correct",
+            "score_complete",
+            "score_clean",
+            "score_live",
+            "overall",
+            "records",
+            "defects",
+            "computed_at",
+        ],
+    )
+
+
 @transaction.atomic
 def take_snapshots(*, today: dt.date | None = None) -> int:
     """Store (or refresh) this month's scores of every open commune: the last run of a month
@@ -141,20 +175,6 @@ def take_snapshots(*, today: dt.date | None = None) -> int:
     count = 0
     for province in Area.objects.filter(parent__isnull=True).order_by("pk"):
         for row in selectors.commune_scores(SYSTEM, province, today):
-            scores = row.score.scores
-            QualitySnapshot.objects.update_or_create(
-                area_id=row.key,
-                month=month,
-                defaults={
-                    "score_correct": scores[Indicator.CORRECT],
-                    "score_complete": scores[Indicator.COMPLETE],
-                    "score_clean": scores[Indicator.CLEAN],
-                    "score_live": scores[Indicator.LIVE],
-                    "overall": row.score.overall,
-                    "records": row.score.records,
-                    "defects": row.score.defects,
-                    "computed_at": timezone.now(),
-                },
-            )
+            store_snapshot(area_id=row.key, month=month, score=row.score)
             count += 1
     return count

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from areas.jurisdiction import get_visible_or_404
 from areas.models import Area, Level, User
@@ -82,6 +82,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's or village's indicators with the records to fix (optionally one officer's)."""
     unit = get_visible_or_404(Area.objects.select_related("parent"), request.user, pk=pk)
@@ -106,6 +107,10 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
             area=unit,
             description="Chất lượng dữ liệu: danh sách bản ghi cần sửa",
         )
+    if unit.level == Level.COMMUNE and officer is None:
+        # The whole commune was just scored: its home card (which reads the month's snapshot
+        # rather than scoring on every visit) shows these figures from now on.
+        services.store_snapshot(area_id=unit.pk, month=selectors.first_of_month(today), score=quality.score)
     commune = unit if unit.level == Level.COMMUNE else unit.parent
     context = {
         "q": quality,

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from criteria import services
 from criteria.models import CriteriaSet, EvidenceAttestation
+from criteria.scoring import Status
 from subjects import models as sm
 from tests.conftest import otp_login
 from tests.criteria.conftest import one_rule_set
@@ -198,6 +200,27 @@ def test_home_page_tells_commune_police_how_many_villages_meet_everything(tree, 
     html = login(people.commune_police).get(reverse("home")).content.decode()
     assert "0/2 thôn, bản đạt đủ tiêu chí hôm nay" in html
     assert reverse("criteria:table", args=[tree.hoang_then.pk]) in html
+
+
+def test_home_page_reads_the_nights_snapshots_when_they_cover_every_village(tree, people, login):
+    """After the nightly run the card reads the stored verdicts (and says when they were
+    computed) instead of scoring the registers again; a village the run has not covered sends
+    the card back to live scoring."""
+    from snapshots.models import ScoreSnapshot
+    from snapshots.services import snapshot_province
+
+    today = timezone.localdate()
+    snapshot_province(province_id=tree.lai_chau.pk, day=today, watch=False)
+    stored = ScoreSnapshot.objects.filter(area__parent=tree.hoang_then, day=today)
+    assert stored.count() == 2
+    # A stored verdict the registers would not give today: the card shows what was stored.
+    stored.filter(area=tree.ta_leng).update(status=Status.MET)
+    client = login(people.commune_police)
+    html = client.get(reverse("home")).content.decode()
+    assert "1/2 thôn, bản đạt đủ tiêu chí theo kết quả chấm lúc" in html
+    stored.filter(area=tree.ta_leng).delete()
+    html = client.get(reverse("home")).content.decode()
+    assert "0/2 thôn, bản đạt đủ tiêu chí hôm nay" in html
 
 
 # ---------------------------------------------------------------- evidence upload

@@ -145,6 +145,30 @@ def test_the_home_page_shows_the_score_and_the_round_to_work(clean, tree, people
         due_on=timezone.localdate(),
         communes=[tree.hoang_then],
     )
-    html = login(people.commune_police).get(reverse("home")).content.decode()
-    assert "Chất lượng dữ liệu: 100,0 %" in html
+    client = login(people.commune_police)
+    html = client.get(reverse("home")).content.decode()
+    assert "Chưa tính chỉ số của xã" in html  # nothing stored yet: no figure, never a made-up one
     assert "Rà soát: Đợt thử" in html
+    # Opening the commune's quality page scores it and stores the month's figures for home.
+    client.get(reverse("quality:unit", args=[tree.hoang_then.pk]))
+    html = client.get(reverse("home")).content.decode()
+    assert "Chất lượng dữ liệu: 100,0 %" in html
+    assert "tính lúc" in html
+
+
+def test_the_home_page_reads_the_stored_scores_not_the_registers(clean, tree, people, login):
+    """Home shows the commune's latest stored scores (the daily task or the last opening of its
+    quality page), so its cost does not grow with the registers."""
+    services.take_snapshots(today=timezone.localdate())
+    QualitySnapshot.objects.filter(area=tree.hoang_then).update(overall=42, defects=7)
+    html = login(people.commune_police).get(reverse("home")).content.decode()
+    assert "Chất lượng dữ liệu: 42,0 %" in html and "7 bản ghi cần sửa" in html
+
+
+def test_two_computations_of_a_month_leave_one_snapshot(clean, tree):
+    today = timezone.localdate()
+    services.take_snapshots(today=today)
+    first = QualitySnapshot.objects.get(area=tree.hoang_then)
+    services.take_snapshots(today=today)
+    again = QualitySnapshot.objects.get(area=tree.hoang_then)
+    assert again.pk == first.pk and again.computed_at >= first.computed_at

@@ -3,7 +3,8 @@
 1. Data (once; a second run reuses it): the demo (`load_demo`: Lai Châu → Phong Thổ with its
    dossiers, signed decisions and one account per role) and, in Phong Thổ's 170 villages,
    synthetic registers from `subjects.synthetic` (the `bench_registers` generator) up to
-   --persons persons with twice as many tests.
+   --persons persons with twice as many tests. Then, on every run, what the night's tasks
+   leave on a deployed server: today's score snapshots and this month's quality scores.
 2. The app as deployed: `collectstatic`, gunicorn with `deploy/gunicorn.conf.py` and DEBUG off,
    a Celery worker — on the configured database and broker (PostgreSQL and Redis when
    DATABASE_URL / REDIS_URL are set). They run in their own process groups and are stopped on
@@ -194,6 +195,23 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE")
         persons = Person.objects.filter(village__path__startswith=district.path).count()
         self.stdout.write(f"Dữ liệu: {persons} đối tượng trong {district}.")
+        self._nightly()
+
+    def _nightly(self) -> None:
+        """What the night's beat tasks leave for the day, as on a deployed server: today's score
+        snapshots of every unit and this month's data-quality scores of every commune, which the
+        home pages and the roll-ups read."""
+        from quality.services import take_snapshots
+        from snapshots.services import provinces_by_size, snapshot_province
+
+        started = time.perf_counter()
+        today = timezone.localdate()
+        for province_id in provinces_by_size():
+            snapshot_province(province_id=province_id, day=today, watch=False)
+        take_snapshots(today=today)
+        self.stdout.write(
+            f"Đã chấm điểm ban đêm (kết quả chấm, chất lượng dữ liệu) trong {time.perf_counter() - started:.0f} s."
+        )
 
     def _plan(self, sessions_per_account: int) -> dict[str, Any]:
         from dossiers.models import Decision, Dossier
