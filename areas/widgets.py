@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
+from django_filters.fields import ModelChoiceIterator as FilterChoiceIterator
 
 
 class CompactSelect(forms.Select):
@@ -35,6 +37,36 @@ class CompactSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options
         )
+
+
+class _ListedChoiceIterator(FilterChoiceIterator):
+    """The choices read in one ordinary query. Django walks a model choice field with
+    `.iterator()`, which on PostgreSQL opens a server-side cursor — DECLARE … WITH HOLD, FETCH,
+    CLOSE: three round trips and a result materialised at commit — on every list page, for the
+    few hundred units of a jurisdiction at most."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _ListedModelChoiceField(FilterModelChoiceField):
+    iterator = _ListedChoiceIterator
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A list filter on one of the user's units (a village, a commune): a `CompactSelect` of
+    choices read in one query."""
+
+    field_class = _ListedModelChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", CompactSelect)
+        super().__init__(*args, **kwargs)
 
 
 # ----------------------------------------------------------------------------- dates

@@ -64,11 +64,13 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
     form = AsOfForm(request.GET or None, initial={"ngay": timezone.localdate()})
     as_of = form.as_of()
     rows = selectors.units_for_table(area, as_of)
-    # Above a commune (a district's, a province's every unit) the table is a roll-up: it reads the
-    # night's snapshots when they cover the day; a commune's own table, a proposal date or a day
-    # the nightly run has not covered is scored live.
+    # The table is a roll-up: it reads the night's snapshots when they cover the day. A proposal
+    # date, a day the nightly run has not covered, or a commune's table asked to be scored again
+    # ("tinh-lai", after the registers changed today) is scored live; a whole district or
+    # province is never re-scored on request (seconds of work per view).
+    recompute = request.GET.get("tinh-lai") == "1" and area.level == Level.COMMUNE
     cards = None
-    if area.level in (Level.DISTRICT, Level.PROVINCE) and form.proposal_date() is None:
+    if form.proposal_date() is None and not recompute:
         from snapshots.selectors import scorecards_of_day
 
         cards = scorecards_of_day(rows, as_of)
@@ -105,6 +107,7 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": breadcrumbs(area, request.user),
         "trail": "Bảng tiêu chí các thôn, bản",
         "from_snapshots": from_snapshots,
+        "may_recompute": from_snapshots and area.level == Level.COMMUNE,
     }
     return render(request, "criteria/table.html", context)
 

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from areas.jurisdiction import jurisdiction_q
 from areas.models import Area, Level, User
 from areas.permissions import can_edit_registers
-from areas.widgets import CompactSelect, DateFilter
+from areas.widgets import DateFilter, UnitFilter
 
 from . import models as m
 from . import selectors
@@ -81,12 +81,12 @@ class RegisterFilterSet(LabelledFilterSet):
 
 
 class VillageRegisterFilterSet(RegisterFilterSet):
-    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages, widget=CompactSelect)
+    village = UnitFilter(label="Thôn, bản", queryset=visible_villages)
 
 
 class PersonFilterSet(LabelledFilterSet):
     q = df.CharFilter(label="Họ tên hoặc số CCCD", method="filter_search")
-    village = df.ModelChoiceFilter(label="Thôn, bản", queryset=visible_villages, widget=CompactSelect)
+    village = UnitFilter(label="Thôn, bản", queryset=visible_villages)
     status = df.MultipleChoiceFilter(
         label="Diện đang quản lý",
         choices=m.StatusKind.choices,
@@ -185,7 +185,7 @@ class HotlineBoardFilterSet(VillageRegisterFilterSet):
 
 class PreventionModelFilterSet(RegisterFilterSet):
     search_fields = ("name", "lead_organisation")
-    area = df.ModelChoiceFilter(label="Địa bàn", queryset=visible_places, widget=CompactSelect)
+    area = UnitFilter(label="Địa bàn", queryset=visible_places)
     is_active = df.BooleanFilter(
         label="Đang duy trì hoạt động",
         widget=forms.Select(choices=[("", "Tất cả"), ("true", "Có"), ("false", "Không")]),
@@ -201,9 +201,7 @@ class PersonRecordFilterSet(LabelledFilterSet):
     found by the person's name, accents optional, or CCCD, and by the person's village."""
 
     q = df.CharFilter(label="Họ tên hoặc số CCCD", method="filter_person")
-    village = df.ModelChoiceFilter(
-        label="Thôn, bản", field_name="person__village", queryset=visible_villages, widget=CompactSelect
-    )
+    village = UnitFilter(label="Thôn, bản", field_name="person__village", queryset=visible_villages)
 
     def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():

@@ -21,9 +21,8 @@ import json
 import os
 import random
 import re
-from typing import Any
-
 from http.cookiejar import DefaultCookiePolicy
+from typing import Any
 
 from locust import FastHttpUser, between, constant, task
 from requests.cookies import create_cookie

@@ -413,7 +413,7 @@ def test_scorecard_shows_until_when_an_attestation_counts(tree, people, login, m
     assert shown in " ".join(response.content.decode().split())
 
 
-def test_district_table_reads_the_nights_snapshots_and_a_communes_table_scores_live(
+def test_tables_read_the_nights_snapshots_and_a_commune_may_ask_to_score_again(
     tree, people, login, monkeypatch
 ):
     import datetime as dt
@@ -439,7 +439,17 @@ def test_district_table_reads_the_nights_snapshots_and_a_communes_table_scores_l
     for name in ["Bản Tả Lèng", "Bản Hô Sáo", "Xã Hoang Thèn", "Bản Co Muông", "Xã Mường So"]:
         assert name in html
     assert "TC 8" in html and "TC 9" not in html
-    # A day the night did not cover, and a commune's own table, are scored live.
+    assert "tinh-lai=1" not in html  # a whole district is never re-scored on request
+    # A commune's table reads them too, and offers to score the registers as they are now.
+    html = client.get(
+        reverse("criteria:table", args=[tree.hoang_then.pk]), {"ngay": "2025-06-30"}
+    ).content.decode()
+    assert scored == []
+    assert "Chấm lại cả bảng theo sổ theo dõi hiện tại" in html
+    # A day the night did not cover, and a commune's table asked again, are scored live.
     client.get(reverse("criteria:table", args=[tree.phong_tho.pk]), {"ngay": "2025-06-29"})
-    client.get(reverse("criteria:table", args=[tree.hoang_then.pk]), {"ngay": "2025-06-30"})
+    client.get(reverse("criteria:table", args=[tree.hoang_then.pk]), {"ngay": "2025-06-30", "tinh-lai": "1"})
+    assert len(scored) == 2
+    # Asking a district to be re-scored is ignored: it reads the snapshots.
+    client.get(reverse("criteria:table", args=[tree.phong_tho.pk]), {"ngay": "2025-06-30", "tinh-lai": "1"})
     assert len(scored) == 2
