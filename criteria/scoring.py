@@ -106,6 +106,11 @@ class EvidenceInfo:
         return dt.date.fromisoformat(self.valid_until) if self.valid_until else None
 
 
+# A scorecard names at most this many failing records per criterion (sorted by name); the page
+# of one criterion names them all. A commune of thousands of persons otherwise sent megabytes.
+FAILING_SHOWN = 30
+
+
 @dataclass
 class CriterionResult:
     number: int
@@ -117,6 +122,20 @@ class CriterionResult:
     evidence: EvidenceInfo | None = None
     criterion_id: int | None = None
     short_name: str = ""
+
+    @property
+    def failing_by_name(self) -> list[FailingRecord]:
+        return sorted(self.failing, key=lambda record: record.label)
+
+    @property
+    def failing_first(self) -> list[FailingRecord]:
+        """The first FAILING_SHOWN failing records by name."""
+        return self.failing_by_name[:FAILING_SHOWN]
+
+    @property
+    def failing_more(self) -> int:
+        """How many failing records `failing_first` leaves out."""
+        return max(0, len(self.failing) - FAILING_SHOWN)
 
     @property
     def label(self) -> str:

@@ -46,10 +46,15 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     form = AsOfForm(request.GET or None, initial={"ngay": timezone.localdate()})
     card = services.score_area(area=area, as_of=form.as_of(), proposal_date=form.proposal_date())
     log_scorecard_read(request, [card], area=area, object_type="scorecard")
+    wanted = request.GET.get("tieu-chi", "")
+    query = request.GET.copy()
+    query.pop("tieu-chi", None)
     context = {
         "area": area,
         "form": form,
         "scorecard": card,
+        "full_criterion": int(wanted) if wanted.isdigit() else None,
+        "full_query": query.urlencode(),
         "can_attest": services.can_attest(request.user, area),
         "crumbs": breadcrumbs(area, request.user),
         "trail": "Đánh giá tiêu chí",

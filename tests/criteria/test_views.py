@@ -453,3 +453,33 @@ def test_tables_read_the_nights_snapshots_and_a_commune_may_ask_to_score_again(
     # Asking a district to be re-scored is ignored: it reads the snapshots.
     client.get(reverse("criteria:table", args=[tree.phong_tho.pk]), {"ngay": "2025-06-30", "tinh-lai": "1"})
     assert len(scored) == 2
+
+
+def test_a_scorecard_names_the_first_failing_records_and_links_to_all_of_them(
+    tree, people, login, monkeypatch
+):
+    """A commune of thousands of persons sent megabytes: each criterion names its first
+    FAILING_SHOWN records by name and counts the rest; the page of one criterion names them all."""
+    from criteria import scoring
+
+    monkeypatch.setattr(scoring, "FAILING_SHOWN", 2)
+    for name in ["Vàng A Ba", "Giàng A Một", "Lý A Hai"]:
+        PersonStatusFactory(
+            person=PersonFactory(village=tree.ta_leng, full_name=name), kind=sm.StatusKind.ADDICT
+        )
+    client = login(people.commune_police)
+    url = reverse("criteria:scorecard", args=[tree.ta_leng.pk])
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    response = client.get(url, {"ngay": day})
+    result = next(r for r in response.context["scorecard"].results if len(r.failing) == 3)
+
+    def block(html: str) -> str:
+        start = html.index(f'id="tieu-chi-{result.number}"')
+        return html[start : html.find('id="tieu-chi-', start + 1)]
+
+    shown = block(response.content.decode())
+    assert "Giàng A Một" in shown and "Lý A Hai" in shown and "Vàng A Ba" not in shown
+    assert "… và 1 bản ghi khác" in shown
+    assert f"tieu-chi={result.number}#tieu-chi-{result.number}" in shown
+    shown = block(client.get(url, {"ngay": day, "tieu-chi": result.number}).content.decode())
+    assert "Vàng A Ba" in shown and "bản ghi khác" not in shown
