@@ -16,7 +16,8 @@ def village_progress_task(user: Any) -> list[Task]:
     """For the commune's police and chair: how many villages meet every criterion. Read from the
     night's score snapshots when they cover every village (a dashboard does not re-score the
     registers on each visit); scored live when they do not (a new village, before the first
-    nightly run). The villages × criteria table behind the card is always live."""
+    nightly run). The villages × criteria table behind the card reads the same snapshots and
+    can score the commune again from the registers."""
     if commune_of(user) is None:
         return []
     from snapshots.selectors import latest_snapshots

@@ -20,7 +20,6 @@ def _vn(value: Any) -> str:
 
 
 def quality_task(user: Any) -> list[Task]:
-
     commune = commune_of(user)
     if commune is not None:
         # The commune's latest stored scores (the daily task, or the last opening of its quality
