@@ -43,14 +43,15 @@ class _ListedChoiceIterator(FilterChoiceIterator):
     """The choices read in one ordinary query. Django walks a model choice field with
     `.iterator()`, which on PostgreSQL opens a server-side cursor — DECLARE … WITH HOLD, FETCH,
     CLOSE: three round trips and a result materialised at commit — on every list page, for the
-    few hundred units of a jurisdiction at most."""
+    few hundred units of a jurisdiction at most. A unit's label is its name: only the id and the
+    name are read."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset.all():
+        for obj in self.queryset.only("pk", "name"):
             yield self.choice(obj)
 
 
