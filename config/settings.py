@@ -367,5 +367,7 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         # axes logs every login at INFO; keep failures and lockouts only.
         "axes": {"level": "WARNING"},
+        # WeasyPrint's font subsetting logs every glyph list at INFO: one screenful per PDF.
+        "fontTools": {"level": "WARNING"},
     },
 }
