@@ -480,7 +480,9 @@ class _Processes:
 
     def cpu_seconds(self) -> dict[int, tuple[str, float]]:
         """CPU time (user + system) so far of each process of gunicorn and the worker ("app") and
-        of each PostgreSQL backend serving this database ("db"), by pid."""
+        of each PostgreSQL backend serving this database ("db"), by pid. An app process counts
+        the children it has reaped as well: gunicorn replaces a worker after `max_requests`, and
+        the replaced one's time then moves to the master."""
         import psutil  # type: ignore[import-untyped]
 
         found: dict[int, tuple[str, float]] = {}
@@ -490,7 +492,10 @@ class _Processes:
                 times = process.cpu_times()
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 return
-            found[process.pid] = (kind, times.user + times.system)
+            seconds = times.user + times.system
+            if kind == "app":
+                seconds += times.children_user + times.children_system
+            found[process.pid] = (kind, seconds)
 
         for process, _ in self.running.values():
             try:
@@ -512,12 +517,18 @@ class _Processes:
     def cpu_spent(
         before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
     ) -> dict[str, float]:
-        """Seconds spent between two readings; a process that ended in between is not counted
-        after its last reading, one that started is counted whole."""
-        spent = {"app": 0.0, "db": 0.0}
+        """Seconds spent between two readings. The app's is the difference of the totals (a
+        replaced worker's time is in its parent's reading after, whole, as it was in its own
+        before). A PostgreSQL backend that ended in between is not counted after its last
+        reading, one that started is counted whole."""
+        app = sum(seconds for kind, seconds in after.values() if kind == "app") - sum(
+            seconds for kind, seconds in before.values() if kind == "app"
+        )
+        spent = {"app": app, "db": 0.0}
         for pid, (kind, seconds) in after.items():
-            earlier = before.get(pid)
-            spent[kind] += seconds - (earlier[1] if earlier and earlier[0] == kind else 0.0)
+            if kind == "db":
+                earlier = before.get(pid)
+                spent[kind] += seconds - (earlier[1] if earlier and earlier[0] == kind else 0.0)
         return spent
 
     def memory(self) -> str:
