@@ -7,11 +7,12 @@ Workers × threads were chosen with `python manage.py bench_load` (README, "Load
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# One process per core runs Python on every core (the GIL holds a process to one); threads let a
-# process serve other requests while one waits on PostgreSQL. Measured on 2 cores (README): 2 × 4
-# gave the most requests per second and half the memory of 4 × 2 or 8 × 1.
-workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# One process more than the cores, two threads each. The GIL holds a process to one core, and a
+# process's threads queue for it; with one process per core the cores sat a quarter idle at
+# saturation while requests waited for the GIL. Measured on 2 cores, quiet (README, "Workers ×
+# threads"): 3 × 2 gave 82 req/s, 3 × 4 77, 4 × 2 73, 4 × 4 73, 2 × 4 64.
+workers = int(os.environ.get("GUNICORN_WORKERS", str((os.cpu_count() or 2) + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread" if threads > 1 else "sync"
 # A worker is replaced after this many requests (plus jitter), so a slow leak cannot grow forever.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
